@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# ---- build: compile TypeScript (native addons build here too) ----
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY plugins ./plugins
+RUN npm run build && npm prune --omit=dev
+
+# ---- runtime: production dependencies and compiled code only ----
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production SWITCHBOARD_USE_DIST=1 PORT=8080
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json config.example.yaml ./
+COPY bin ./bin
+RUN mkdir -p /app/data /app/plugins && chown -R node:node /app/data /app/plugins
+USER node
+VOLUME ["/app/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# exec form: node runs as PID 1 and handles SIGTERM itself (src/main.ts drains, then exits 0).
+STOPSIGNAL SIGTERM
+CMD ["node", "bin/switchboard.js", "start"]

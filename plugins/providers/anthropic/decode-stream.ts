@@ -1,0 +1,154 @@
+/**
+ * Anthropic SSE events → canonical StreamEvents, as a pure state machine: feed it each
+ * `{event, data}` from the SSE parser; it never touches the network.
+ */
+import { GatewayError } from '../../../src/errors.js';
+import type { FinishReason, StreamEvent, Usage } from '../../../src/formats/canonical.js';
+import { mapAnthropicStreamError } from './map-error.js';
+import { decodeUsage, isRecord, mapStopReason, optionalNumber } from './wire.js';
+
+export interface AnthropicStreamDecoder {
+  push(event: string | undefined, data: string): StreamEvent[];
+  /** Call when the byte stream ends; reports a stream cut short before message_stop. */
+  end(): StreamEvent[];
+}
+
+export interface AnthropicStreamDecoderOptions {
+  readonly provider?: string;
+  /** Request-encoding warnings, attached to the `start` event. */
+  readonly warnings?: readonly string[];
+}
+
+const NEEDS_START = new Set(['content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+
+interface ToolBlock {
+  readonly toolIndex: number;
+  sentArguments: boolean;
+}
+
+export function createAnthropicStreamDecoder(options: AnthropicStreamDecoderOptions = {}): AnthropicStreamDecoder {
+  const provider = options.provider ?? 'anthropic';
+  const toolBlocks = new Map<number, ToolBlock>();
+  let toolCount = 0;
+  let started = false;
+  let done = false;
+  let inputUsage: Record<string, unknown> | null = null;
+  let outputTokens: number | undefined;
+  let finishReason: FinishReason = { unified: 'other', raw: null };
+
+  const bad = (what: string): StreamEvent[] => {
+    done = true;
+    return [{ type: 'error', error: new GatewayError('upstream_bad_response', `Provider ${provider} stream: ${what}`, { provider }) }];
+  };
+
+  function handle(type: string, msg: Record<string, unknown>): StreamEvent[] {
+    switch (type) {
+      case 'message_start': {
+        const message = msg['message'];
+        if (!isRecord(message)) return bad('message_start without a message');
+        if (isRecord(message['usage'])) inputUsage = message['usage'];
+        started = true;
+        const id = message['id'];
+        return [{
+          type: 'start',
+          ...(typeof id === 'string' ? { id } : {}),
+          ...(options.warnings !== undefined && options.warnings.length > 0 ? { warnings: options.warnings } : {}),
+        }];
+      }
+      case 'content_block_start': {
+        const index = msg['index'];
+        const block = msg['content_block'];
+        if (typeof index !== 'number' || !isRecord(block)) return bad('malformed content_block_start');
+        if (block['type'] === 'text') {
+          const text = block['text'];
+          return typeof text === 'string' && text !== '' ? [{ type: 'text-delta', text }] : [];
+        }
+        if (block['type'] !== 'tool_use') return [];
+        const { id, name, input } = block;
+        if (typeof id !== 'string' || typeof name !== 'string') return bad('tool_use block without id or name');
+        const tool: ToolBlock = { toolIndex: toolCount++, sentArguments: false };
+        toolBlocks.set(index, tool);
+        const out: StreamEvent[] = [{ type: 'tool-call-start', index: tool.toolIndex, id, name }];
+        if (isRecord(input) && Object.keys(input).length > 0) {
+          tool.sentArguments = true;
+          out.push({ type: 'tool-call-delta', index: tool.toolIndex, argumentsDelta: JSON.stringify(input) });
+        }
+        return out;
+      }
+      case 'content_block_delta': {
+        const delta = msg['delta'];
+        if (!isRecord(delta)) return bad('content_block_delta without a delta');
+        if (delta['type'] === 'text_delta') {
+          const text = delta['text'];
+          if (typeof text !== 'string') return bad('text_delta without text');
+          return text === '' ? [] : [{ type: 'text-delta', text }];
+        }
+        if (delta['type'] === 'input_json_delta') {
+          const tool = typeof msg['index'] === 'number' ? toolBlocks.get(msg['index']) : undefined;
+          const partial = delta['partial_json'];
+          if (tool === undefined || typeof partial !== 'string') return bad('input_json_delta outside a tool_use block');
+          if (partial === '') return [];
+          tool.sentArguments = true;
+          return [{ type: 'tool-call-delta', index: tool.toolIndex, argumentsDelta: partial }];
+        }
+        return []; // thinking_delta, signature_delta, citations_delta
+      }
+      case 'content_block_stop': {
+        const index = msg['index'];
+        const tool = typeof index === 'number' ? toolBlocks.get(index) : undefined;
+        if (tool === undefined) return [];
+        toolBlocks.delete(index as number);
+        // A tool without parameters streams no JSON at all; its arguments are still an object.
+        const out: StreamEvent[] = tool.sentArguments ? [] : [{ type: 'tool-call-delta', index: tool.toolIndex, argumentsDelta: '{}' }];
+        out.push({ type: 'tool-call-end', index: tool.toolIndex });
+        return out;
+      }
+      case 'message_delta': {
+        const delta = msg['delta'];
+        if (isRecord(delta) && delta['stop_reason'] !== undefined) finishReason = mapStopReason(delta['stop_reason']);
+        const usage = msg['usage'];
+        if (isRecord(usage)) {
+          outputTokens = optionalNumber(usage['output_tokens']) ?? outputTokens;
+          // Cumulative totals; present when the server knows them better than at message_start.
+          if (optionalNumber(usage['input_tokens']) !== undefined) inputUsage = { ...inputUsage, ...withoutNulls(usage) };
+        }
+        return [];
+      }
+      case 'message_stop': {
+        done = true;
+        const usage: Usage | null =
+          inputUsage === null && outputTokens === undefined ? null : decodeUsage(inputUsage ?? {}, outputTokens);
+        return [{ type: 'finish', finishReason, usage }];
+      }
+      case 'error':
+        done = true;
+        return [{ type: 'error', error: mapAnthropicStreamError(provider, msg) }];
+      default:
+        return []; // ping, and event types added after this adapter was written
+    }
+  }
+
+  return {
+    push(event, data) {
+      if (done) return [];
+      let msg: unknown;
+      try {
+        msg = JSON.parse(data);
+      } catch {
+        return bad('an event whose data is not JSON');
+      }
+      if (!isRecord(msg)) return bad('an event whose data is not an object');
+      const type = event ?? (typeof msg['type'] === 'string' ? msg['type'] : '');
+      if (!started && NEEDS_START.has(type)) return bad(`${type} before message_start`);
+      return handle(type, msg);
+    },
+    end() {
+      if (done) return [];
+      return bad('ended before message_stop');
+    },
+  };
+}
+
+function withoutNulls(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== null && v !== undefined));
+}

@@ -1,0 +1,135 @@
+/** The `anthropic` provider: Claude models over the Anthropic Messages API. */
+import { GatewayError } from '../../../src/errors.js';
+import type { ChatRequest, ChatResult, StreamEvent } from '../../../src/formats/canonical.js';
+import type { CallContext, PluginContext, PluginDefinition, Provider } from '../../../src/plugins/types.js';
+import type { UpstreamResponse } from '../../../src/upstream/http-client.js';
+import { readSse } from '../../../src/upstream/sse-parser.js';
+import { decodeAnthropicMessage } from './decode-response.js';
+import { createAnthropicStreamDecoder } from './decode-stream.js';
+import { encodeAnthropicRequest } from './encode-request.js';
+import { mapAnthropicHttpError } from './map-error.js';
+
+export interface AnthropicOptions {
+  base_url: string;
+  api_key?: string;
+  anthropic_version: string;
+  timeout_ms: number;
+  headers?: Record<string, string>;
+}
+
+const PROVIDER = 'anthropic';
+
+function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: PluginContext): Provider {
+  const base = options.base_url.replace(/\/+$/, '');
+  const url = base.endsWith('/v1') ? `${base}/messages` : `${base}/v1/messages`;
+
+  function headers(stream: boolean): Record<string, string> {
+    const out: Record<string, string> = {
+      ...options.headers,
+      'content-type': 'application/json',
+      accept: stream ? 'text/event-stream' : 'application/json',
+      'anthropic-version': options.anthropic_version,
+    };
+    // Resolved per call so a credential rotated in the vault applies without a restart.
+    const key = ctx.secrets.resolve(options.api_key);
+    if (key !== undefined && key !== '') out['x-api-key'] = key;
+    return out;
+  }
+
+  async function send(req: ChatRequest, stream: boolean, call: CallContext): Promise<{ res: UpstreamResponse; warnings: string[] }> {
+    const { body, warnings } = encodeAnthropicRequest({ ...req, stream });
+    const res = await ctx.http.send(url, {
+      headers: headers(stream),
+      body: JSON.stringify(body),
+      signal: call.signal,
+      timeoutMs: options.timeout_ms,
+      provider: PROVIDER,
+    });
+    if (res.status < 200 || res.status >= 300) {
+      const text = await res.text().catch(() => '');
+      throw mapAnthropicHttpError(PROVIDER, res.status, text);
+    }
+    return { res, warnings };
+  }
+
+  return {
+    name: PROVIDER,
+    capabilities: { streaming: true, tools: true, images: true, nativeFormat: 'anthropic' },
+
+    async chat(req, call): Promise<ChatResult> {
+      const { res, warnings } = await send(req, false, call);
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (err) {
+        throw new GatewayError('upstream_bad_response', `Provider ${PROVIDER} answered with a body that is not JSON`, {
+          provider: PROVIDER,
+          cause: err,
+        });
+      }
+      const result = decodeAnthropicMessage(json, PROVIDER);
+      return warnings.length > 0 ? { ...result, warnings } : result;
+    },
+
+    async *stream(req, call): AsyncGenerator<StreamEvent> {
+      const { res, warnings } = await send(req, true, call);
+      const decoder = createAnthropicStreamDecoder({ provider: PROVIDER, warnings });
+      for await (const msg of readSse(res.chunks())) {
+        for (const ev of decoder.push(msg.event, msg.data)) {
+          if (ev.type === 'error') throw ev.error;
+          yield ev;
+        }
+      }
+      for (const ev of decoder.end()) {
+        if (ev.type === 'error') throw ev.error;
+        yield ev;
+      }
+    },
+  };
+}
+
+const anthropicPlugin: PluginDefinition<'provider', AnthropicOptions, Provider> = {
+  apiVersion: 1,
+  kind: 'provider',
+  name: 'anthropic',
+  description: 'Claude models through the Anthropic Messages API (or any server that speaks it).',
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: [],
+    properties: {
+      base_url: {
+        type: 'string',
+        default: 'https://api.anthropic.com',
+        description: 'Root URL of the API, without /v1 (requests go to {base_url}/v1/messages).',
+      },
+      api_key: {
+        type: 'string',
+        nullable: true,
+        description: 'API key or credential reference (e.g. vault:anthropic), resolved on every call and sent as x-api-key.',
+      },
+      anthropic_version: {
+        type: 'string',
+        default: '2023-06-01',
+        description: 'Value of the anthropic-version header.',
+      },
+      timeout_ms: {
+        type: 'integer',
+        minimum: 1,
+        default: 60000,
+        description: 'Milliseconds to wait for the response headers, and then between two body chunks.',
+      },
+      headers: {
+        type: 'object',
+        nullable: true,
+        required: [],
+        additionalProperties: { type: 'string' },
+        description: 'Extra static headers sent with every request (e.g. anthropic-beta).',
+      },
+    },
+  },
+  create: (options, ctx) => createAnthropicProvider(options, ctx),
+};
+
+export default anthropicPlugin;

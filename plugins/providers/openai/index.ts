@@ -1,0 +1,151 @@
+/**
+ * Provider `openai`: any server that speaks the OpenAI Chat Completions API (OpenAI, vLLM,
+ * Ollama, Groq, DeepSeek, LM Studio…).
+ */
+import type { JSONSchemaType } from 'ajv';
+import { GatewayError } from '../../../src/errors.js';
+import type { ChatRequest, ChatResult, StreamEvent } from '../../../src/formats/canonical.js';
+import type { CallContext, PluginContext, PluginDefinition, Provider } from '../../../src/plugins/types.js';
+import type { UpstreamResponse } from '../../../src/upstream/http-client.js';
+import { readSse } from '../../../src/upstream/sse-parser.js';
+import { decodeOpenAIResponse } from './decode-response.js';
+import { createOpenAIStreamDecoder } from './decode-stream.js';
+import { encodeOpenAIRequest } from './encode-request.js';
+import { mapOpenAIError } from './map-error.js';
+import { resultToEvents } from './result-to-events.js';
+
+export interface OpenAIOptions {
+  base_url: string;
+  api_key?: string;
+  timeout_ms: number;
+  headers?: Record<string, string>;
+  stream_usage: boolean;
+}
+
+const PROVIDER = 'openai';
+
+const optionsSchema: JSONSchemaType<OpenAIOptions> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['base_url', 'timeout_ms', 'stream_usage'],
+  properties: {
+    base_url: {
+      type: 'string',
+      default: 'https://api.openai.com/v1',
+      pattern: '^https?://',
+      description: 'Base URL of the OpenAI-compatible API, including the version path (e.g. http://localhost:11434/v1).',
+    },
+    api_key: {
+      type: 'string',
+      nullable: true,
+      description: 'Credential reference: `vault:<name>`, `${ENV}` or a literal; resolved on every call, sent as a bearer token.',
+    },
+    timeout_ms: {
+      type: 'integer',
+      minimum: 1,
+      default: 60000,
+      description: 'Milliseconds allowed for the response headers and then between two streamed chunks.',
+    },
+    headers: {
+      type: 'object',
+      nullable: true,
+      required: [],
+      additionalProperties: { type: 'string' },
+      description: 'Extra static headers sent with every request (e.g. OpenAI-Organization).',
+    },
+    stream_usage: {
+      type: 'boolean',
+      default: true,
+      description: 'Ask for token usage in streamed answers (stream_options.include_usage); turn off for servers that reject it.',
+    },
+  },
+};
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: PluginContext): Provider {
+  const baseUrl = stripSlash(options.base_url);
+  const endpoint = `${baseUrl}/chat/completions`;
+
+  // Lower-cased once so a configured `Authorization` cannot end up sent twice.
+  const extraHeaders = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+
+  const authHeaders = (): Record<string, string> => {
+    const headers: Record<string, string> = { ...extraHeaders };
+    const key = ctx.secrets.resolve(options.api_key);
+    if (key !== undefined && key !== '') headers['authorization'] = `Bearer ${key}`;
+    return headers;
+  };
+
+  const send = async (req: ChatRequest, call: CallContext): Promise<UpstreamResponse> => {
+    const body = encodeOpenAIRequest(req, { streamUsage: options.stream_usage });
+    const res = await ctx.http.send(endpoint, {
+      headers: {
+        ...authHeaders(),
+        'content-type': 'application/json',
+        accept: req.stream ? 'text/event-stream' : 'application/json',
+      },
+      body: JSON.stringify(body),
+      signal: call.signal,
+      timeoutMs: options.timeout_ms,
+      provider: PROVIDER,
+    });
+    if (res.status < 200 || res.status >= 300) {
+      const text = await res.text().catch(() => '');
+      throw mapOpenAIError(PROVIDER, res.status, text);
+    }
+    return res;
+  };
+
+  const readJson = async (res: UpstreamResponse): Promise<ChatResult> => {
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text) as unknown;
+    } catch {
+      throw new GatewayError('upstream_bad_response', `Provider ${PROVIDER} sent a body that is not JSON`, { provider: PROVIDER });
+    }
+    return decodeOpenAIResponse(PROVIDER, parsed);
+  };
+
+  return {
+    name: PROVIDER,
+    capabilities: { streaming: true, tools: true, images: true, nativeFormat: 'openai' },
+
+    async chat(req, call) {
+      return readJson(await send({ ...req, stream: false }, call));
+    },
+
+    async *stream(req, call): AsyncGenerator<StreamEvent> {
+      const res = await send({ ...req, stream: true }, call);
+      const contentType = String(res.headers['content-type'] ?? '');
+      // A server that ignores `stream: true` answers one JSON body; relay it as events.
+      if (contentType.includes('application/json')) {
+        yield* resultToEvents(await readJson(res));
+        return;
+      }
+      const decoder = createOpenAIStreamDecoder(PROVIDER);
+      for await (const msg of readSse(res.chunks())) {
+        for (const ev of decoder.push(msg.data)) yield ev;
+      }
+      for (const ev of decoder.end()) yield ev;
+    },
+
+    passthroughTarget() {
+      return { baseUrl, headers: authHeaders() };
+    },
+  };
+}
+
+const plugin: PluginDefinition<'provider', OpenAIOptions, Provider> = {
+  apiVersion: 1,
+  kind: 'provider',
+  name: 'openai',
+  description: 'Any OpenAI-compatible Chat Completions server (OpenAI, vLLM, Ollama, Groq, DeepSeek, LM Studio…).',
+  optionsSchema,
+  create: createOpenAIProvider,
+};
+
+export default plugin;

@@ -1,0 +1,144 @@
+/**
+ * `npx switchboard <command>`: start, check-config [file], migrate, keys create|list|revoke,
+ * accounts create. Operator commands work on the database directly, no server needed.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { ConfigError } from './config/errors.js';
+import { loadConfig, resolveConfigPath, type LoadedConfig } from './config/load.js';
+import { openDatabase, type DatabaseHandle } from './db/client.js';
+import { migrateToLatest } from './db/migrate.js';
+import { buildRuntime } from './gateway/runtime.js';
+import { ALL_SCOPES, DEFAULT_SCOPES } from './keys/key-record.js';
+import { KeyStore } from './keys/key-store.js';
+import { DEFAULT_ACCOUNT, Keyring } from './keys/keyring.js';
+import { createLogger } from './logging/logger.js';
+import { main } from './main.js';
+import type { Scope } from './plugins/types.js';
+import { createHttpClient } from './upstream/http-client.js';
+import { createSecretResolver, NO_SECRETS } from './vault/secret-resolver.js';
+
+const USAGE = `Usage: switchboard <command> [options]
+
+Commands:
+  start                                  run the server (config: $SWITCHBOARD_CONFIG, ./config.yaml, ./config.example.yaml)
+  check-config [file]                    validate a configuration file and exit
+  migrate                                apply database migrations and exit
+  keys create --name N [--admin] [--account A] [--scopes chat,read] [--mode live|test]
+  keys list [--account A]
+  keys revoke <id>
+  accounts create --name N
+
+Options:
+  --config FILE                          configuration file for operator commands
+`;
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const fail = (line: string): never => {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+};
+
+async function withDatabase<T>(configFile: string | undefined, work: (db: DatabaseHandle, loaded: LoadedConfig) => Promise<T>): Promise<T> {
+  const loaded = await loadConfig(await resolveConfigPath(process.env, process.cwd(), configFile));
+  const database = openDatabase(loaded.config.database.url);
+  try {
+    const result = await migrateToLatest(database.db);
+    if (result.error) throw new Error(`database migration failed: ${(result.error as Error).message}`);
+    return await work(database, loaded);
+  } finally {
+    await database.close();
+  }
+}
+
+async function checkConfig(file: string | undefined): Promise<void> {
+  const path = await resolveConfigPath(process.env, process.cwd(), file);
+  const loaded = await loadConfig(path);
+  const http = createHttpClient();
+  const logger = createLogger('silent');
+  const keyring = new Keyring(new KeyStore(openDatabase('sqlite::memory:').db, { prefix: loaded.config.auth.key_prefix, clock: Date.now }), Date.now);
+  await buildRuntime(loaded, { logger, clock: Date.now, random: Math.random, http, secrets: createSecretResolver(() => NO_SECRETS), keyring });
+  await http.close();
+  out(`${path}: OK (${loaded.config.providers.length} providers, ${loaded.config.models.length} models)`);
+}
+
+function parseScopes(value: string | undefined, admin: boolean): Scope[] {
+  if (admin) return [...ALL_SCOPES];
+  if (!value) return [...DEFAULT_SCOPES];
+  const scopes = value.split(',').map((s) => s.trim());
+  for (const s of scopes) if (!(ALL_SCOPES as readonly string[]).includes(s)) fail(`--scopes: unknown scope "${s}" (known: ${ALL_SCOPES.join(', ')})`);
+  return scopes as Scope[];
+}
+
+export async function runCli(argv: readonly string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string' },
+      name: { type: 'string' },
+      admin: { type: 'boolean', default: false },
+      account: { type: 'string' },
+      scopes: { type: 'string' },
+      mode: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub, arg] = positionals;
+  if (values.help || !command) {
+    out(USAGE);
+    return;
+  }
+
+  switch (command) {
+    case 'start':
+      return main();
+    case 'check-config':
+      return checkConfig(sub ?? values.config);
+    case 'migrate':
+      return withDatabase(values.config, async () => {
+        out('database is up to date');
+      });
+    case 'keys':
+      return withDatabase(values.config, async ({ db }, loaded) => {
+        const store = new KeyStore(db, { prefix: loaded.config.auth.key_prefix, clock: Date.now });
+        if (sub === 'create') {
+          if (!values.name) fail('keys create: --name is required');
+          const mode = values.mode ?? 'live';
+          if (mode !== 'live' && mode !== 'test') fail('--mode: must be live or test');
+          const accountId = values.account ?? DEFAULT_ACCOUNT;
+          const account = await db.selectFrom('accounts').select('id').where((eb) => eb.or([eb('id', '=', accountId), eb('name', '=', accountId)])).executeTakeFirst();
+          if (!account) fail(`--account: no account "${accountId}"`);
+          const { key, record } = await store.create({ accountId: account!.id, name: values.name!, scopes: parseScopes(values.scopes, values.admin ?? false), mode: mode as 'live' | 'test' });
+          out(`created key ${record.id} (${record.label}) for account ${account!.id} with scopes ${record.scopes.join(',')}`);
+          out(key);
+        } else if (sub === 'list') {
+          let query = db.selectFrom('api_keys').select(['id', 'account_id', 'name', 'label', 'scopes', 'mode', 'disabled', 'revoked_at', 'created_at']);
+          if (values.account) query = query.where('account_id', '=', values.account);
+          for (const k of await query.orderBy('created_at').execute()) {
+            out(`${k.id}  ${k.label}  ${k.account_id}  ${k.name}  ${k.scopes}  ${k.mode}${k.disabled ? '  disabled' : ''}${k.revoked_at ? '  revoked' : ''}`);
+          }
+        } else if (sub === 'revoke') {
+          if (!arg) fail('keys revoke: the key id is required');
+          const result = await db.updateTable('api_keys').set({ revoked_at: new Date().toISOString(), updated_at: new Date().toISOString() }).where('id', '=', arg!).where('revoked_at', 'is', null).executeTakeFirst();
+          if (Number(result.numUpdatedRows) === 0) fail(`keys revoke: no active key with id ${arg}`);
+          out(`revoked ${arg}`);
+        } else fail(USAGE);
+      });
+    case 'accounts':
+      return withDatabase(values.config, async ({ db }) => {
+        if (sub !== 'create' || !values.name) fail('usage: accounts create --name N');
+        const id = randomUUID();
+        await db.insertInto('accounts').values({ id, name: values.name!, created_at: new Date().toISOString() }).execute();
+        out(`created account ${id} (${values.name})`);
+      });
+    default:
+      fail(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+runCli(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) fail(err.message);
+  fail((err as Error).message);
+});

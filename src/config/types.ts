@@ -1,0 +1,76 @@
+/** The validated, defaulted, frozen configuration (the YAML after ${ENV} and ajv). */
+
+export interface PluginInstanceConfig {
+  readonly type: string;
+  readonly [option: string]: unknown;
+}
+
+export interface ProviderConfig extends PluginInstanceConfig {
+  readonly name: string;
+}
+
+export type ModelCapability = 'text' | 'tools' | 'vision' | 'streaming' | 'embeddings';
+
+export interface ModelConfig {
+  readonly id: string;
+  readonly name?: string;
+  readonly provider: string;
+  readonly upstream_model?: string;
+  readonly categories: readonly string[];
+  readonly pricing: {
+    readonly input_per_1m: number;
+    readonly output_per_1m: number;
+    readonly cached_input_per_1m?: number;
+  };
+  readonly context_window: number;
+  readonly capabilities: readonly ModelCapability[];
+  readonly fallbacks: readonly string[];
+}
+
+export interface CategoryRouteConfig {
+  readonly policy: string;
+  readonly models: readonly string[];
+}
+
+export interface PromoCodeConfig {
+  readonly code: string;
+  readonly credits: number;
+  readonly max_redemptions?: number;
+  readonly expires_at?: string;
+}
+
+export interface Config {
+  readonly server: {
+    readonly port: number;
+    readonly host: string;
+    readonly body_limit: string;
+    readonly trust_proxy: boolean | number | string;
+    readonly shutdown_timeout_ms: number;
+  };
+  readonly database: { readonly url: string };
+  readonly auth: {
+    readonly key_prefix: string;
+    readonly admin_keys: readonly string[];
+    readonly schemes: readonly (string | PluginInstanceConfig)[];
+    readonly max_keys_per_account: number;
+  };
+  readonly rate_limits: { readonly default_rpm: number; readonly default_tpm: number | null };
+  readonly billing: { readonly overhead: number; readonly promo_codes: readonly PromoCodeConfig[] };
+  readonly plugins: { readonly dir: string };
+  readonly providers: readonly ProviderConfig[];
+  readonly models: readonly ModelConfig[];
+  readonly aliases: Readonly<Record<string, string>>;
+  readonly routing: {
+    readonly max_attempts: number;
+    readonly deadline_ms: number;
+    readonly default_category: string;
+    readonly feedback_ttl_s: number;
+    readonly classifier: PluginInstanceConfig;
+    readonly categories: Readonly<Record<string, CategoryRouteConfig>>;
+    readonly policies: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+    readonly circuit_breaker: { readonly failures: number; readonly window_s: number; readonly cooldown_s: number };
+  };
+  readonly metrics: { readonly enabled: boolean; readonly token?: string };
+  readonly logging: { readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'; readonly log_prompts: boolean };
+  readonly retention: { readonly request_logs_days: number };
+}

@@ -1,0 +1,46 @@
+/**
+ * Opens the database named by `database.url`. SQLite (better-sqlite3) now; the data layer speaks
+ * Kysely only, so a PostgreSQL dialect can be added here without rewriting queries.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: 'sqlite';
+  /** The raw SQLite connection, for PRAGMAs and the maintenance jobs. */
+  readonly sqlite: BetterSqlite3.Database;
+  close(): Promise<void>;
+}
+
+export function sqlitePathOf(url: string, cwd: string): string {
+  if (!url.startsWith('sqlite:')) throw new Error(`database.url: unsupported database "${url.split(':')[0]}" (only sqlite: is available in this version)`);
+  const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  if (path === ':memory:' || path === '') return ':memory:';
+  return resolve(cwd, path);
+}
+
+export function openDatabase(url: string, cwd = process.cwd()): DatabaseHandle {
+  const path = sqlitePathOf(url, cwd);
+  // Start-up only: the directory must exist before SQLite can create the file.
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path);
+  sqlite.pragma('journal_mode = WAL');
+  // In WAL mode NORMAL is durable against a process crash (kill -9); only an OS crash or power
+  // loss can lose the last commits. FULL would fsync every charge.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/** ChatResult → the Anthropic Message a client of POST /v1/messages expects. */
+import type { ChatResult, FinishReason, JsonObject, ToolCallPart, Usage } from '../canonical.js';
+
+export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal';
+
+const FROM_UNIFIED: Record<FinishReason['unified'], AnthropicStopReason> = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  'tool-calls': 'tool_use',
+  'content-filter': 'refusal',
+  error: 'end_turn',
+  other: 'end_turn',
+};
+
+/** Keeps the provider's own value when it is an Anthropic one with the same meaning (e.g. stop_sequence). */
+export function anthropicStopReason(reason: FinishReason): AnthropicStopReason {
+  const mapped = FROM_UNIFIED[reason.unified];
+  if (reason.raw === 'stop_sequence' && mapped === 'end_turn') return 'stop_sequence';
+  if (reason.raw === 'pause_turn') return 'pause_turn';
+  return mapped;
+}
+
+export interface AnthropicUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+/** Canonical inputTokens include cache reads; Anthropic reports them apart. */
+export function anthropicUsage(usage: Usage | null): AnthropicUsage {
+  const cacheRead = usage?.cacheReadTokens ?? 0;
+  return {
+    input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - cacheRead),
+    output_tokens: usage?.outputTokens ?? 0,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: cacheRead,
+  };
+}
+
+/** The `input` object of a tool_use block; arguments that are not a JSON object become {}. */
+export function toolInput(part: ToolCallPart): JsonObject {
+  try {
+    const parsed: unknown = JSON.parse(part.arguments);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as JsonObject;
+  } catch {
+    /* fall through */
+  }
+  return {};
+}
+
+export function anthropicMessageId(id: string): string {
+  return id.startsWith('msg_') ? id : `msg_${id}`;
+}
+
+export function encodeAnthropicMessage(
+  result: ChatResult,
+  meta: { readonly id: string; readonly model: string },
+): object {
+  return {
+    id: anthropicMessageId(meta.id),
+    type: 'message',
+    role: 'assistant',
+    model: meta.model,
+    content: result.content.map((part) =>
+      part.type === 'text'
+        ? { type: 'text', text: part.text }
+        : { type: 'tool_use', id: part.id, name: part.name, input: toolInput(part) },
+    ),
+    stop_reason: anthropicStopReason(result.finishReason),
+    stop_sequence: null,
+    usage: anthropicUsage(result.usage),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Client-facing edge: canonical StreamEvents → OpenAI `chat.completion.chunk` SSE text, ready to
+ * write. One encoder per response; it remembers whether the role was sent and whether any tool
+ * call was made (for the finish_reason).
+ */
+import type { GatewayError } from '../../errors.js';
+import type { StreamEvent } from '../canonical.js';
+import type { StreamEncoder } from '../client-format.js';
+import { encodeOpenAIError } from './encode-error.js';
+import { encodeOpenAIUsage } from './encode-result.js';
+import { finishReasonToOpenAI } from './finish-reason.js';
+import type { OpenAIChatCompletionChunk, OpenAIFinishReason } from './wire.js';
+
+type Delta = OpenAIChatCompletionChunk['choices'][number]['delta'];
+
+export interface OpenAIStreamMeta {
+  readonly id: string;
+  readonly model: string;
+  /** Unix seconds. */
+  readonly created: number;
+  /** The client asked for `stream_options.include_usage`. */
+  readonly includeUsage: boolean;
+}
+
+function sse(payload: unknown): string {
+  return `data: ${JSON.stringify(payload)}\n\n`;
+}
+
+export class OpenAIStreamEncoder implements StreamEncoder {
+  private roleSent = false;
+  private sawToolCall = false;
+  private finished = false;
+
+  constructor(private readonly meta: OpenAIStreamMeta) {}
+
+  encode(ev: StreamEvent): string {
+    if (this.finished) return '';
+    switch (ev.type) {
+      case 'start':
+        return this.roleSent ? '' : this.chunk({ content: '' });
+      case 'text-delta':
+        return ev.text === '' ? '' : this.chunk({ content: ev.text });
+      case 'tool-call-start':
+        this.sawToolCall = true;
+        return this.chunk({
+          tool_calls: [{ index: ev.index, id: ev.id, type: 'function', function: { name: ev.name, arguments: '' } }],
+        });
+      case 'tool-call-delta':
+        return ev.argumentsDelta === '' ? '' : this.chunk({ tool_calls: [{ index: ev.index, function: { arguments: ev.argumentsDelta } }] });
+      case 'tool-call-end':
+        return '';
+      case 'finish': {
+        this.finished = true;
+        let out = this.chunk({}, finishReasonToOpenAI(ev.finishReason, this.sawToolCall));
+        if (this.meta.includeUsage) {
+          const usageChunk: OpenAIChatCompletionChunk = { ...this.envelope(), choices: [], usage: encodeOpenAIUsage(ev.usage) };
+          out += sse(usageChunk);
+        }
+        return out;
+      }
+      case 'error':
+        return this.error(ev.error);
+    }
+  }
+
+  done(): string {
+    return 'data: [DONE]\n\n';
+  }
+
+  /** The ClientFormat StreamEncoder trailer: same as done(). */
+  end(): string {
+    return this.done();
+  }
+
+  /** What OpenAI-compatible servers send when a stream fails after its first byte. */
+  error(err: GatewayError): string {
+    this.finished = true;
+    const { message, type, code } = encodeOpenAIError(err).body.error;
+    return sse({ error: { message, type, code } });
+  }
+
+  private envelope(): Omit<OpenAIChatCompletionChunk, 'choices'> {
+    return { id: this.meta.id, object: 'chat.completion.chunk', created: this.meta.created, model: this.meta.model };
+  }
+
+  private chunk(delta: Delta, finishReason: OpenAIFinishReason | null = null): string {
+    const first = !this.roleSent;
+    this.roleSent = true;
+    const payload: OpenAIChatCompletionChunk = {
+      ...this.envelope(),
+      choices: [{ index: 0, delta: first ? { role: 'assistant', ...delta } : delta, logprobs: null, finish_reason: finishReason }],
+      // OpenAI marks every chunk but the last with usage: null when usage was asked for.
+      ...(this.meta.includeUsage ? { usage: null } : {}),
+    };
+    return sse(payload);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The OpenAI Chat Completions wire format, as far as Switchboard writes it (provider requests,
+ * client responses and chunks). Incoming bodies are never typed by these: they are `unknown`
+ * and narrowed field by field (decode-request.ts, the provider's decoders).
+ */
+import type { JsonObject } from '../canonical.js';
+
+export type OpenAIContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
+
+export interface OpenAIToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export type OpenAIMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string | OpenAIContentPart[] }
+  | { role: 'assistant'; content: string | null; tool_calls?: OpenAIToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string };
+
+export interface OpenAITool {
+  type: 'function';
+  function: { name: string; description?: string; parameters: JsonObject };
+}
+
+export type OpenAIToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+
+export type OpenAIResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; schema: JsonObject; strict?: boolean } };
+
+export interface OpenAIChatRequestBody {
+  model: string;
+  messages: OpenAIMessage[];
+  max_tokens: number;
+  temperature?: number;
+  top_p?: number;
+  stop?: string[];
+  tools?: OpenAITool[];
+  tool_choice?: OpenAIToolChoice;
+  parallel_tool_calls?: boolean;
+  response_format?: OpenAIResponseFormat;
+  user?: string;
+  stream: boolean;
+  stream_options?: { include_usage: boolean };
+}
+
+export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+export interface OpenAIUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number };
+  completion_tokens_details?: { reasoning_tokens: number };
+}
+
+export interface OpenAIChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: {
+    index: number;
+    message: { role: 'assistant'; content: string | null; refusal: null; tool_calls?: OpenAIToolCall[] };
+    logprobs: null;
+    finish_reason: OpenAIFinishReason;
+  }[];
+  usage: OpenAIUsage;
+}
+
+export interface OpenAIChunkToolCall {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function: { name?: string; arguments: string };
+}
+
+export interface OpenAIChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: {
+    index: number;
+    delta: { role?: 'assistant'; content?: string | null; tool_calls?: OpenAIChunkToolCall[] };
+    logprobs: null;
+    finish_reason: OpenAIFinishReason | null;
+  }[];
+  usage?: OpenAIUsage | null;
+}
+
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; code: string | null; param: null };
+}

@@ -1,0 +1,237 @@
+/**
+ * principal → route → attempts → billing → result. The client-format edges call
+ * `completeChat` or `openChatStream` with a decoded ChatRequest and encode what comes back.
+ * The core owns usage: billing, telemetry and the policy read the canonical finish here, once.
+ */
+import { chargeMicros } from '../billing/price.js';
+import { GatewayError, isGatewayError } from '../errors.js';
+import type { ChatRequest, ChatResult, StreamEvent, Usage } from '../formats/canonical.js';
+import type { Logger, Principal, Provider } from '../plugins/types.js';
+import { runAttempts, type AttemptSuccess } from './attempts.js';
+import type { BillingPort, Reservation } from './billing-port.js';
+import type { CircuitBreakers } from './circuit-breaker.js';
+import { route, type RouteDecision } from './router.js';
+import type { ResolvedModel, Runtime } from './runtime.js';
+import type { GatewayTelemetry } from './telemetry.js';
+import { estimatePromptTokens, estimateTokens, TokenCounter } from './token-estimate.js';
+
+export interface GatewayDeps {
+  readonly runtime: () => Runtime;
+  readonly breakers: CircuitBreakers;
+  readonly billing: BillingPort;
+  readonly telemetry: GatewayTelemetry;
+  readonly clock: () => number;
+  readonly logger: Logger;
+}
+
+export interface ChatCall {
+  readonly request: ChatRequest;
+  readonly principal: Principal;
+  readonly requestId: string;
+  /** Aborted when the client disconnects. */
+  readonly signal: AbortSignal;
+  /** Called before each fallback (native SSE tells the client). */
+  readonly onFallback?: (from: string, to: string) => void;
+}
+
+export interface ChatOutcome {
+  readonly model: ResolvedModel;
+  readonly decision: RouteDecision;
+  readonly attempts: number;
+  readonly warnings: readonly string[];
+}
+
+export interface CompletedChat extends ChatOutcome {
+  readonly result: ChatResult & { readonly usage: Usage };
+  readonly costMicros: number;
+  readonly upstreamMs: number;
+}
+
+export interface OpenedStream extends ChatOutcome {
+  /** Canonical events; the `finish` event carries usage and is yielded after the charge is committed. */
+  readonly events: AsyncGenerator<StreamEvent>;
+  /** Cost of the finished stream (0 until it ends). */
+  costMicros(): number;
+  usage(): Usage | null;
+  upstreamMs(): number;
+}
+
+function providerFor(principal: Principal, model: ResolvedModel, runtime: Runtime): Provider {
+  return principal.mode === 'test' ? runtime.testProvider : model.provider;
+}
+
+function maxCostMicros(model: ResolvedModel, promptTokens: number, req: ChatRequest, overhead: number): number {
+  return chargeMicros(model, { inputTokens: promptTokens, outputTokens: req.maxTokens }, overhead);
+}
+
+function costOf(model: ResolvedModel, usage: Usage, principal: Principal, overhead: number): number {
+  return principal.mode === 'test' ? 0 : chargeMicros(model, usage, overhead);
+}
+
+function hooksFor(deps: GatewayDeps, runtime: Runtime, decision: RouteDecision, call: ChatCall) {
+  return {
+    breakers: deps.breakers,
+    telemetry: deps.telemetry,
+    clock: deps.clock,
+    onFailure(model: ResolvedModel, error: GatewayError, latencyMs: number) {
+      if (decision.policy === 'explicit' || !error.retryable) return;
+      runtime.policies.get(decision.policy)?.observe?.({ category: decision.category, modelId: model.id, ok: false, latencyMs, costUsd: 0 });
+    },
+    onFallback(from: ResolvedModel, to: ResolvedModel) {
+      call.onFallback?.(from.id, to.id);
+    },
+  };
+}
+
+function observeSuccess(runtime: Runtime, decision: RouteDecision, model: ResolvedModel, latencyMs: number, costMicros: number): void {
+  if (decision.policy === 'explicit') return;
+  runtime.policies.get(decision.policy)?.observe?.({ category: decision.category, modelId: model.id, ok: true, latencyMs, costUsd: costMicros / 1e6 });
+}
+
+async function prepare(deps: GatewayDeps, call: ChatCall): Promise<{ runtime: Runtime; decision: RouteDecision; reservation: Reservation; promptTokens: number }> {
+  const runtime = deps.runtime();
+  const decision = await route(runtime, deps.breakers, call.request);
+  const first = decision.candidates[0];
+  if (!first) throw new GatewayError('service_unavailable', 'No model is configured for this request');
+  deps.telemetry.routed({ category: decision.category, subcategory: decision.subcategory, policy: decision.policy, modelId: first.id });
+  const promptTokens = estimatePromptTokens(call.request);
+  const overhead = runtime.config.billing.overhead;
+  // Reserve for the most expensive candidate: a fallback must not overspend either.
+  const worst = call.principal.mode === 'test' ? 0 : Math.max(...decision.candidates.map((m) => maxCostMicros(m, promptTokens, call.request, overhead)));
+  const reservation = await deps.billing.reserve(call.principal, { requestId: call.requestId, modelId: first.id, maxCostMicros: worst });
+  return { runtime, decision, reservation, promptTokens };
+}
+
+export async function completeChat(deps: GatewayDeps, call: ChatCall): Promise<CompletedChat> {
+  const { runtime, decision, reservation, promptTokens } = await prepare(deps, call);
+  let success: AttemptSuccess<ChatResult>;
+  try {
+    success = await runAttempts(decision.candidates, call.signal, runtime.config.routing.deadline_ms, hooksFor(deps, runtime, decision, call), (model, signal) =>
+      providerFor(call.principal, model, runtime).chat({ ...call.request, model: model.upstreamModel }, { signal, requestId: call.requestId }),
+    );
+  } catch (err) {
+    deps.billing.release(call.principal, reservation);
+    throw err;
+  }
+  const { value: result, model } = success;
+  const usage: Usage = result.usage ?? {
+    inputTokens: promptTokens,
+    outputTokens: result.content.reduce((n, p) => n + (p.type === 'text' ? estimateTokens(p.text) : estimateTokens(p.name) + estimateTokens(p.arguments)), 0),
+  };
+  const costMicros = costOf(model, usage, call.principal, runtime.config.billing.overhead);
+  await deps.billing.settle(call.principal, reservation, { requestId: call.requestId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros });
+  const upstreamMs = success.answeredAt - success.startedAt;
+  observeSuccess(runtime, decision, model, upstreamMs, costMicros);
+  deps.telemetry.completed({ modelId: model.id, provider: model.providerName, category: decision.category, stream: false, usage, costMicros, upstreamMs, ttftMs: null, attempts: success.attempts });
+  return { model, decision, attempts: success.attempts, warnings: result.warnings ?? [], result: { ...result, usage }, costMicros, upstreamMs };
+}
+
+interface FirstEvent {
+  readonly iterator: AsyncIterator<StreamEvent>;
+  readonly first: IteratorResult<StreamEvent>;
+}
+
+async function firstEvent(provider: Provider, req: ChatRequest, signal: AbortSignal, requestId: string): Promise<FirstEvent> {
+  const iterator = provider.stream(req, { signal, requestId })[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (!first.done && first.value.type === 'error') {
+    await iterator.return?.();
+    throw first.value.error;
+  }
+  return { iterator, first };
+}
+
+export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise<OpenedStream> {
+  const { runtime, decision, reservation, promptTokens } = await prepare(deps, call);
+  let success: AttemptSuccess<FirstEvent>;
+  try {
+    success = await runAttempts(decision.candidates, call.signal, runtime.config.routing.deadline_ms, hooksFor(deps, runtime, decision, call), (model, signal) =>
+      firstEvent(providerFor(call.principal, model, runtime), { ...call.request, model: model.upstreamModel, stream: true }, signal, call.requestId),
+    );
+  } catch (err) {
+    deps.billing.release(call.principal, reservation);
+    throw err;
+  }
+  const { model } = success;
+  const { iterator, first } = success.value;
+  const overhead = runtime.config.billing.overhead;
+  const warnings = !first.done && first.value.type === 'start' ? (first.value.warnings ?? []) : [];
+
+  const produced = new TokenCounter();
+  let settledCost = 0;
+  let finalUsage: Usage | null = null;
+  let settled = false;
+  let ttftMs: number | null = null;
+  let endedAt: number | null = null;
+
+  const settle = async (reported: Usage | null): Promise<Usage> => {
+    const usage = reported ?? { inputTokens: promptTokens, outputTokens: produced.tokens };
+    settled = true;
+    finalUsage = usage;
+    settledCost = costOf(model, usage, call.principal, overhead);
+    endedAt = deps.clock();
+    await deps.billing.settle(call.principal, reservation, { requestId: call.requestId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: settledCost });
+    const upstreamMs = endedAt - success.startedAt;
+    deps.telemetry.completed({ modelId: model.id, provider: model.providerName, category: decision.category, stream: true, usage, costMicros: settledCost, upstreamMs, ttftMs, attempts: success.attempts });
+    return usage;
+  };
+
+  const track = (ev: StreamEvent) => {
+    if (ev.type === 'text-delta') {
+      if (ttftMs === null) ttftMs = deps.clock() - success.startedAt;
+      produced.add(ev.text);
+    } else if (ev.type === 'tool-call-delta') produced.add(ev.argumentsDelta);
+    else if (ev.type === 'tool-call-start') {
+      if (ttftMs === null) ttftMs = deps.clock() - success.startedAt;
+      produced.add(ev.name);
+    }
+  };
+
+  async function* events(): AsyncGenerator<StreamEvent> {
+    let finished = false;
+    try {
+      let next = first;
+      while (!next.done) {
+        const ev = next.value;
+        if (ev.type === 'finish') {
+          const usage = await settle(ev.usage);
+          observeSuccess(runtime, decision, model, (endedAt ?? deps.clock()) - success.startedAt, settledCost);
+          finished = true;
+          yield { type: 'finish', finishReason: ev.finishReason, usage };
+          return;
+        }
+        if (ev.type === 'error') {
+          yield ev;
+          return;
+        }
+        track(ev);
+        yield ev;
+        next = await iterator.next();
+      }
+      // The provider ended without a finish: report what was produced.
+      const usage = await settle(null);
+      finished = true;
+      yield { type: 'finish', finishReason: { unified: 'other', raw: null }, usage };
+    } catch (err) {
+      if (call.signal.aborted) return;
+      const error = isGatewayError(err) ? err : new GatewayError('upstream_bad_response', `Provider ${model.providerName} failed mid-stream`, { cause: err });
+      yield { type: 'error', error };
+    } finally {
+      if (!finished) success.controller.abort(new Error('stream closed'));
+      await iterator.return?.().catch(() => undefined);
+      // Client gone or provider failed mid-stream: bill what was produced.
+      if (!settled) await settle(null).catch((err: unknown) => deps.logger.error({ err, requestId: call.requestId }, 'settling a broken stream failed'));
+    }
+  }
+
+  return {
+    model,
+    decision,
+    attempts: success.attempts,
+    warnings,
+    events: events(),
+    costMicros: () => settledCost,
+    usage: () => finalUsage,
+    upstreamMs: () => (endedAt ?? deps.clock()) - success.startedAt,
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * API keys in the database, with an in-memory index by hash so authenticating a known key costs
+ * no database round-trip. Writes through this store update the index; writes by another process
+ * (the CLI) are noticed through SQLite's data_version and drop the index. last_used_at is batched.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Scope } from '../plugins/types.js';
+import { generateApiKey, hashApiKey, keyLabel } from './api-key.js';
+import { keyFromRow, type KeyRecord, type LimitReset } from './key-record.js';
+
+export interface NewKey {
+  readonly accountId: string;
+  readonly name: string;
+  readonly scopes: readonly Scope[];
+  readonly mode?: 'live' | 'test';
+  readonly expiresAt?: string | null;
+  readonly allowedIps?: readonly string[] | null;
+  readonly rateLimitRpm?: number | null;
+  readonly limitMicros?: number | null;
+  readonly limitReset?: LimitReset | null;
+}
+
+export interface KeyStoreOptions {
+  readonly prefix: string;
+  readonly clock: () => number;
+  /** Returns a number that changes when another connection wrote to the database. */
+  readonly dataVersion?: () => number;
+}
+
+export class KeyStore {
+  private readonly byHash = new Map<string, KeyRecord>();
+  private readonly pendingTouches = new Map<string, string>();
+  private lastDataVersion: number | undefined;
+  private lastCheckAt = -Infinity;
+  private prefix: string;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: KeyStoreOptions,
+  ) {
+    this.prefix = options.prefix;
+  }
+
+  get keyPrefix(): string {
+    return this.prefix;
+  }
+
+  setPrefix(prefix: string): void {
+    this.prefix = prefix;
+  }
+
+  /** Cached lookup; a miss reads the database (parameterized, by hash). */
+  lookupCached(hash: string): KeyRecord | undefined {
+    this.checkExternalWrites();
+    return this.byHash.get(hash);
+  }
+
+  async findByHash(hash: string): Promise<KeyRecord | null> {
+    const cached = this.lookupCached(hash);
+    if (cached) return cached;
+    const row = await this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).executeTakeFirst();
+    if (!row) return null;
+    const record = keyFromRow(row);
+    this.byHash.set(hash, record);
+    return record;
+  }
+
+  async findById(id: string): Promise<KeyRecord | null> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? keyFromRow(row) : null;
+  }
+
+  async create(input: NewKey): Promise<{ key: string; record: KeyRecord }> {
+    const key = generateApiKey(this.prefix);
+    const now = new Date(this.options.clock()).toISOString();
+    const row = {
+      id: randomUUID(),
+      account_id: input.accountId,
+      name: input.name,
+      key_hash: hashApiKey(key),
+      label: keyLabel(key, this.prefix),
+      scopes: JSON.stringify(input.scopes),
+      mode: input.mode ?? 'live',
+      disabled: 0,
+      expires_at: input.expiresAt ?? null,
+      allowed_ips: input.allowedIps ? JSON.stringify(input.allowedIps) : null,
+      rate_limit_rpm: input.rateLimitRpm ?? null,
+      limit_micros: input.limitMicros ?? null,
+      limit_reset: input.limitReset ?? null,
+      created_at: now,
+      updated_at: now,
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await this.db.insertInto('api_keys').values(row).execute();
+    const record = keyFromRow(row);
+    this.byHash.set(record.keyHash, record);
+    return { key, record };
+  }
+
+  /** Replace the cached copy after an update made through this process. */
+  remember(record: KeyRecord): void {
+    this.byHash.set(record.keyHash, record);
+  }
+
+  forget(hash: string): void {
+    this.byHash.delete(hash);
+  }
+
+  async hasActiveAdminKey(): Promise<boolean> {
+    const rows = await this.db.selectFrom('api_keys').select(['scopes']).where('revoked_at', 'is', null).execute();
+    return rows.some((r) => r.scopes.includes('"admin"'));
+  }
+
+  /** Records use without a write per request; flushed by a timer and at shutdown. */
+  touch(id: string): void {
+    this.pendingTouches.set(id, new Date(this.options.clock()).toISOString());
+  }
+
+  async flushTouches(): Promise<void> {
+    if (this.pendingTouches.size === 0) return;
+    const batch = [...this.pendingTouches];
+    this.pendingTouches.clear();
+    await this.db.transaction().execute(async (trx) => {
+      for (const [id, at] of batch) await trx.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+    });
+  }
+
+  /** The last_used_at a key has, including a not-yet-flushed touch. */
+  lastUsedAt(record: KeyRecord): string | null {
+    return this.pendingTouches.get(record.id) ?? record.lastUsedAt;
+  }
+
+  private checkExternalWrites(): void {
+    if (!this.options.dataVersion) return;
+    const now = this.options.clock();
+    if (now - this.lastCheckAt < 500) return;
+    this.lastCheckAt = now;
+    const version = this.options.dataVersion();
+    if (this.lastDataVersion !== undefined && version !== this.lastDataVersion) this.byHash.clear();
+    this.lastDataVersion = version;
+  }
+}

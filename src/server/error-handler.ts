@@ -1,0 +1,62 @@
+/**
+ * The only place errors are rendered: in the envelope of the route's client format, with the
+ * code table's status. Unknown errors are logged with the request id and answered without
+ * details. A failure after the first byte of a stream only closes the response.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { GatewayError, isGatewayError } from '../errors.js';
+import { encodeAnthropicError } from '../formats/anthropic/encode-error.js';
+import { encodeOpenAIError } from '../formats/openai/encode-error.js';
+import type { Logger } from '../plugins/types.js';
+import { envelopeFor } from './client-format.js';
+import { stateOf } from './request-state.js';
+
+interface HttpParserError {
+  readonly type?: string;
+  readonly status?: number;
+  readonly limit?: number;
+}
+
+function asGatewayError(err: unknown): GatewayError | undefined {
+  if (isGatewayError(err)) return err;
+  const parserError = err as HttpParserError;
+  if (parserError?.type === 'entity.too.large') return new GatewayError('payload_too_large', `Request body is larger than the limit of ${parserError.limit ?? '?'} bytes`);
+  if (parserError?.type === 'entity.parse.failed') return new GatewayError('request_invalid', 'Malformed JSON in request body');
+  if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') return new GatewayError('unsupported_media', 'Unsupported request body encoding');
+  if (parserError?.type === 'request.aborted') return new GatewayError('request_invalid', 'The request body was not received completely');
+  return undefined;
+}
+
+export function renderError(path: string, error: GatewayError): { status: number; body: unknown } {
+  switch (envelopeFor(path)) {
+    case 'openai':
+      return encodeOpenAIError(error);
+    case 'anthropic':
+      return encodeAnthropicError(error);
+    default:
+      return { status: error.status, body: { error: error.message } };
+  }
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    let error = asGatewayError(err);
+    const state = res.locals['switchboard'] ? stateOf(res) : undefined;
+    if (!error) {
+      logger.error({ err, requestId: state?.requestId, path: req.path }, 'unhandled error');
+      error = new GatewayError('internal', `Internal error (request id ${state?.requestId ?? 'unknown'})`);
+    }
+    if (state) state.errorCode = error.code;
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const { status, body } = renderError(req.path, error);
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+    res.status(status).json(body);
+  };
+}
+
+export const notFound: RequestHandler = (req) => {
+  throw new GatewayError('not_found', `No route for ${req.method} ${req.path}`);
+};

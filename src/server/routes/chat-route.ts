@@ -1,0 +1,72 @@
+/**
+ * One handler for every chat-completion route: decode the client's format, run the gateway,
+ * encode back. The upstream request is aborted when the client goes away; a stream that ends
+ * early is still billed for what was produced (see gateway/handle-chat.ts).
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { completeChat, openChatStream, type ChatOutcome, type GatewayDeps } from '../../gateway/handle-chat.js';
+import { estimatePromptTokens } from '../../gateway/token-estimate.js';
+import type { ClientFormat } from '../../formats/client-format.js';
+import { principalOf, stateOf } from '../request-state.js';
+import { startSse, writeSse } from '../sse.js';
+
+function clientSignal(req: Request, res: Response): AbortSignal {
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+  };
+  res.on('close', onClose);
+  req.on('aborted', onClose);
+  return controller.signal;
+}
+
+function setOutcomeHeaders(res: Response, outcome: ChatOutcome): void {
+  res.setHeader('X-Switchboard-Model', outcome.model.id);
+  res.setHeader('X-Switchboard-Category', outcome.decision.category);
+  res.setHeader('X-Switchboard-Attempts', String(outcome.attempts));
+  if (outcome.warnings.length > 0) res.setHeader('X-Switchboard-Warnings', outcome.warnings.join('; ').replace(/[\r\n]+/g, ' ').slice(0, 2000));
+}
+
+export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandler {
+  return async (req, res) => {
+    const state = stateOf(res);
+    const { request, includeUsage } = format.decode(req.body);
+    const principal = principalOf(res);
+    const signal = clientSignal(req, res);
+    const call = { request, principal, requestId: state.requestId, signal };
+    const meta = (modelId: string) => ({
+      id: format.responseId(state.requestId),
+      model: modelId,
+      created: Math.floor(deps.clock() / 1000),
+      includeUsage,
+      inputTokens: estimatePromptTokens(request),
+    });
+
+    if (!request.stream) {
+      const done = await completeChat(deps, call);
+      setOutcomeHeaders(res, done);
+      Object.assign(state, { modelId: done.model.id, category: done.decision.category, inputTokens: done.result.usage.inputTokens, outputTokens: done.result.usage.outputTokens, costMicros: done.costMicros, upstreamMs: done.upstreamMs, attempts: done.attempts });
+      res.setHeader('X-Switchboard-Overhead-Ms', (deps.clock() - state.startedAt - done.upstreamMs).toFixed(2));
+      res.json(format.encodeResult(done.result, meta(done.model.id)));
+      return;
+    }
+
+    const opened = await openChatStream(deps, call);
+    setOutcomeHeaders(res, opened);
+    Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
+    startSse(res);
+    const encoder = format.streamEncoder(meta(opened.model.id));
+    try {
+      for await (const event of opened.events) {
+        if (res.destroyed) break;
+        const text = event.type === 'error' ? encoder.error(event.error) : encoder.encode(event);
+        const pending = writeSse(res, text);
+        if (pending) await pending;
+      }
+    } finally {
+      const usage = opened.usage();
+      Object.assign(state, { inputTokens: usage?.inputTokens, outputTokens: usage?.outputTokens, costMicros: opened.costMicros(), upstreamMs: opened.upstreamMs() });
+      if (!res.destroyed) res.end(encoder.end());
+    }
+  };
+}

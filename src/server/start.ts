@@ -1,0 +1,167 @@
+/**
+ * Composes the running gateway: config → logger → database (migrated) → keys → plugins →
+ * runtime → app → listen. Used by main.ts (with signals) and by end-to-end tests (in-process).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { createApp } from '../app.js';
+import { ConfigError } from '../config/errors.js';
+import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.js';
+import { openDatabase, type DatabaseHandle } from '../db/client.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { UNMETERED, type BillingPort } from '../gateway/billing-port.js';
+import { CircuitBreakers } from '../gateway/circuit-breaker.js';
+import type { GatewayDeps } from '../gateway/handle-chat.js';
+import { buildRuntime, type Runtime } from '../gateway/runtime.js';
+import { NO_TELEMETRY } from '../gateway/telemetry.js';
+import { ALL_SCOPES } from '../keys/key-record.js';
+import { KeyStore } from '../keys/key-store.js';
+import { DEFAULT_ACCOUNT, Keyring } from '../keys/keyring.js';
+import { createLogger } from '../logging/logger.js';
+import type { Logger, PluginContext } from '../plugins/types.js';
+import { createHttpClient } from '../upstream/http-client.js';
+import { createSecretResolver, NO_SECRETS } from '../vault/secret-resolver.js';
+
+export interface StartOptions {
+  readonly configPath?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Overrides server.port (0 = any free port). */
+  readonly port?: number;
+  readonly host?: string;
+  readonly logger?: Logger & { flush?: () => void };
+  readonly clock?: () => number;
+  readonly random?: () => number;
+  /** Where the first-start admin key is printed. */
+  readonly announce?: (line: string) => void;
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly port: number;
+  readonly app: Express;
+  readonly server: Server;
+  readonly database: DatabaseHandle;
+  readonly keyStore: KeyStore;
+  runtime(): Runtime;
+  /** Re-reads the YAML; on errors keeps the old config and throws a ConfigError. */
+  reload(): Promise<void>;
+  /** Stops accepting, drains in-flight requests (up to shutdown_timeout_ms), flushes, closes. */
+  close(): Promise<void>;
+}
+
+async function ensureAdminKey(keyring: Keyring, keyStore: KeyStore, announce: (line: string) => void): Promise<void> {
+  if (keyring.hasConfiguredAdminKeys || (await keyStore.hasActiveAdminKey())) return;
+  const { key } = await keyStore.create({ accountId: DEFAULT_ACCOUNT, name: 'bootstrap-admin', scopes: ALL_SCOPES });
+  announce(`Switchboard created an admin API key (shown once, store it now): ${key}`);
+}
+
+export async function startGateway(options: StartOptions = {}): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const clock = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const configPath = await resolveConfigPath(env, cwd, options.configPath);
+  let loaded: LoadedConfig = await loadConfig(configPath, env, cwd);
+  const logger = options.logger ?? createLogger(loaded.config.logging.level);
+
+  const database = openDatabase(loaded.config.database.url, cwd);
+  const migration = await migrateToLatest(database.db);
+  if (migration.error) {
+    await database.close();
+    throw new Error(`database migration failed: ${(migration.error as Error).message}`);
+  }
+
+  const keyStore = new KeyStore(database.db, { prefix: loaded.config.auth.key_prefix, clock, dataVersion: () => database.sqlite.pragma('data_version', { simple: true }) as number });
+  const keyring = new Keyring(keyStore, clock);
+  keyring.setAdminKeys(loaded.config.auth.admin_keys);
+
+  const http = createHttpClient();
+  const secrets = createSecretResolver(() => NO_SECRETS);
+  const context: PluginContext = { logger, clock, random, http, secrets, keyring };
+  let runtime = await buildRuntime(loaded, context);
+  const breakers = new CircuitBreakers(loaded.config.routing.circuit_breaker, clock);
+  const billing: BillingPort = UNMETERED;
+
+  let draining = false;
+  const gateway: GatewayDeps = { runtime: () => runtime, breakers, billing, telemetry: NO_TELEMETRY, clock, logger };
+  const startedAt = clock();
+  const app = createApp({ gateway, db: database.db, keyStore, isDraining: () => draining, startedAt });
+
+  await ensureAdminKey(keyring, keyStore, options.announce ?? ((line) => process.stdout.write(`${line}\n`)));
+
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, app);
+  const port = options.port ?? loaded.config.server.port;
+  const host = options.host ?? loaded.config.server.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
+
+  const flushTimer = setInterval(() => {
+    keyStore.flushTouches().catch((err: unknown) => logger.error({ err }, 'flushing key usage failed'));
+  }, 5000);
+  flushTimer.unref();
+
+  logger.info({ event: 'started', url, config: configPath, models: runtime.models.size }, 'switchboard started');
+
+  return {
+    url,
+    port: address.port,
+    app,
+    server,
+    database,
+    keyStore,
+    runtime: () => runtime,
+    async reload() {
+      let next: LoadedConfig;
+      let nextRuntime: Runtime;
+      try {
+        next = await loadConfig(configPath, env, cwd);
+        nextRuntime = await buildRuntime(next, context);
+      } catch (err) {
+        if (err instanceof ConfigError) logger.error({ event: 'reload_rejected', errors: err.errors }, 'reload rejected; the old configuration keeps serving');
+        throw err;
+      }
+      for (const [name, policy] of nextRuntime.policies) {
+        const state = runtime.policies.get(name)?.snapshot?.();
+        if (state !== undefined) policy.restore?.(state);
+      }
+      loaded = next;
+      runtime = nextRuntime;
+      keyring.setAdminKeys(next.config.auth.admin_keys);
+      keyStore.setPrefix(next.config.auth.key_prefix);
+      breakers.configure(next.config.routing.circuit_breaker);
+      app.set('trust proxy', next.config.server.trust_proxy);
+      logger.info({ event: 'reloaded', models: runtime.models.size }, 'configuration reloaded');
+    },
+    async close() {
+      draining = true;
+      clearInterval(flushTimer);
+      const timeout = runtime.config.server.shutdown_timeout_ms;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, timeout);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      await keyStore.flushTouches().catch((err: unknown) => logger.error({ err }, 'flushing key usage failed'));
+      await http.close().catch(() => undefined);
+      await database.close();
+      logger.info({ event: 'stopped' }, 'switchboard stopped');
+    },
+  };
+}

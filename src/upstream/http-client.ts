@@ -1,0 +1,109 @@
+/**
+ * The one way providers talk HTTP: undici's `request` over a shared keep-alive Agent, so
+ * upstream connections are pooled across requests. Redirects are never followed (a provider
+ * credential must never be sent to a URL the provider did not configure).
+ */
+import { Agent, request } from 'undici';
+import { GatewayError } from '../errors.js';
+
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  text(): Promise<string>;
+  /** The body as it arrives, chunk by chunk; never buffered whole. */
+  chunks(): AsyncIterable<Uint8Array>;
+  /** Discard the body (frees the pooled connection). */
+  discard(): Promise<void>;
+}
+
+export interface UpstreamRequest {
+  readonly method?: 'POST' | 'GET';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly signal: AbortSignal;
+  /** Time allowed for the response headers, and then between two body chunks. */
+  readonly timeoutMs: number;
+  /** Provider name, for error attribution. */
+  readonly provider: string;
+}
+
+export interface HttpClient {
+  send(url: string, req: UpstreamRequest): Promise<UpstreamResponse>;
+  close(): Promise<void>;
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+/** Maps a transport failure to the gateway's taxonomy; an abort by our own signal passes through. */
+export function classifyTransportError(err: unknown, provider: string, signal: AbortSignal): unknown {
+  if (signal.aborted) return err;
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  if (TIMEOUT_CODES.has(code)) {
+    return new GatewayError('upstream_timeout', `Provider ${provider} did not answer in time`, { provider, cause: err });
+  }
+  return new GatewayError('upstream_unavailable', `Provider ${provider} is unreachable (${code || 'connection failed'})`, { provider, cause: err });
+}
+
+export function createHttpClient(options: { connectionsPerOrigin?: number; keepAliveMs?: number } = {}): HttpClient {
+  const agent = new Agent({
+    keepAliveTimeout: options.keepAliveMs ?? 30_000,
+    keepAliveMaxTimeout: 600_000,
+    connections: options.connectionsPerOrigin ?? 256,
+    pipelining: 1,
+  });
+
+  return {
+    async send(url, req) {
+      let res: Awaited<ReturnType<typeof request>>;
+      // undici's own timers are coarse (about a second); this one is exact for the headers.
+      const headersDeadline = new AbortController();
+      const timer = setTimeout(() => headersDeadline.abort(), req.timeoutMs);
+      const signal = AbortSignal.any([req.signal, headersDeadline.signal]);
+      try {
+        res = await request(url, {
+          method: req.method ?? 'POST',
+          headers: req.headers,
+          body: req.body ?? null,
+          signal,
+          dispatcher: agent,
+          headersTimeout: req.timeoutMs,
+          bodyTimeout: req.timeoutMs,
+        });
+      } catch (err) {
+        if (headersDeadline.signal.aborted && !req.signal.aborted) {
+          throw new GatewayError('upstream_timeout', `Provider ${req.provider} did not answer within ${req.timeoutMs} ms`, { provider: req.provider });
+        }
+        throw classifyTransportError(err, req.provider, req.signal);
+      } finally {
+        clearTimeout(timer);
+      }
+      const body = res.body;
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        async text() {
+          try {
+            return await body.text();
+          } catch (err) {
+            throw classifyTransportError(err, req.provider, req.signal);
+          }
+        },
+        async *chunks() {
+          try {
+            for await (const chunk of body) yield chunk as Uint8Array;
+          } catch (err) {
+            throw classifyTransportError(err, req.provider, req.signal);
+          }
+        },
+        async discard() {
+          try {
+            await body.dump();
+          } catch {
+            /* the connection is closed instead of reused */
+          }
+        },
+      };
+    },
+    close: () => agent.close(),
+  };
+}

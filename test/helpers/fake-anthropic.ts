@@ -1,0 +1,181 @@
+/**
+ * A fake Anthropic Messages API on 127.0.0.1 for end-to-end tests. It writes the wire format by
+ * hand (not with Switchboard's own encoders), so tests compare against an independent source.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type FakeAnthropicBehaviour =
+  | { kind: 'ok'; text?: string; toolCall?: { name: string; input: Record<string, unknown> } }
+  | { kind: 'status'; status: number; body?: unknown }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'delay'; ms: number };
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The parsed JSON body (the raw text when it is not JSON). */
+  readonly body: unknown;
+}
+
+export interface FakeAnthropic {
+  /** The provider's base_url (no /v1). */
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  setBehaviour(b: FakeAnthropicBehaviour): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TEXT = 'Hello from fake Anthropic.';
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  529: 'overloaded_error',
+};
+
+export async function startFakeAnthropic(opts: { behaviour?: FakeAnthropicBehaviour } = {}): Promise<FakeAnthropic> {
+  let behaviour: FakeAnthropicBehaviour = opts.behaviour ?? { kind: 'ok' };
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let counter = 0;
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    let body: unknown = raw;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      /* recorded as text */
+    }
+    requests.push({ method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, body });
+    const current = behaviour;
+
+    if (req.method !== 'POST' || req.url !== '/v1/messages') {
+      return sendJson(res, 404, errorEnvelope('not_found_error', `Not found: ${req.url ?? ''}`));
+    }
+    switch (current.kind) {
+      case 'hang':
+        return; // never answers; close() destroys the socket
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'status':
+        return sendJson(res, current.status, current.body ?? errorEnvelope(ERROR_TYPES[current.status] ?? 'api_error', `Fake error ${current.status}`));
+      case 'delay':
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(() => {
+            timers.delete(t);
+            resolve();
+          }, current.ms);
+          timers.add(t);
+        });
+        if (res.destroyed) return;
+        return answer(res, body, {});
+      case 'ok':
+        return answer(res, body, current);
+    }
+  }
+
+  function answer(res: ServerResponse, body: unknown, ok: { text?: string; toolCall?: { name: string; input: Record<string, unknown> } }): void {
+    const request = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    const model = typeof request['model'] === 'string' ? request['model'] : 'claude-fake';
+    const text = ok.text ?? (ok.toolCall === undefined ? DEFAULT_TEXT : '');
+    const id = `msg_fake${++counter}`;
+    const toolId = `toolu_fake${counter}`;
+    const inputTokens = Math.max(1, Math.ceil(JSON.stringify(request['messages'] ?? []).length / 4));
+    const outputTokens = Math.max(1, text.split(/\s+/).filter(Boolean).length + (ok.toolCall === undefined ? 0 : 5));
+    const stopReason = ok.toolCall === undefined ? 'end_turn' : 'tool_use';
+
+    if (request['stream'] !== true) {
+      const content: unknown[] = [];
+      if (text !== '') content.push({ type: 'text', text });
+      if (ok.toolCall !== undefined) content.push({ type: 'tool_use', id: toolId, name: ok.toolCall.name, input: ok.toolCall.input });
+      return sendJson(res, 200, {
+        id, type: 'message', role: 'assistant', model, content,
+        stop_reason: stopReason, stop_sequence: null,
+        usage: { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: outputTokens },
+      });
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_fake${counter}` });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('message_start', {
+      type: 'message_start',
+      message: {
+        id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null,
+        usage: { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+      },
+    });
+    send('ping', { type: 'ping' });
+    let index = 0;
+    if (text !== '') {
+      send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+      for (const piece of text.match(/\S+\s*|\s+/g) ?? []) {
+        send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } });
+      }
+      send('content_block_stop', { type: 'content_block_stop', index });
+      index++;
+    }
+    if (ok.toolCall !== undefined) {
+      send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolId, name: ok.toolCall.name, input: {} } });
+      const json = JSON.stringify(ok.toolCall.input);
+      send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: '' } });
+      for (let i = 0; i < json.length; i += 7) {
+        send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: json.slice(i, i + 7) } });
+      }
+      send('content_block_stop', { type: 'content_block_stop', index });
+    }
+    send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } });
+    send('message_stop', { type: 'message_stop' });
+    res.end();
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    setBehaviour(b) {
+      behaviour = b;
+    },
+    close() {
+      for (const t of timers) clearTimeout(t);
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}
+
+function errorEnvelope(type: string, message: string): unknown {
+  return { type: 'error', error: { type, message } };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
