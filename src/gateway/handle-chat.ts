@@ -56,6 +56,10 @@ export interface OpenedStream extends ChatOutcome {
   upstreamMs(): number;
 }
 
+function identity(call: ChatCall) {
+  return { requestId: call.requestId, accountId: call.principal.accountId, keyId: call.principal.keyId };
+}
+
 function providerFor(principal: Principal, model: ResolvedModel, runtime: Runtime): Provider {
   return principal.mode === 'test' ? runtime.testProvider : model.provider;
 }
@@ -93,7 +97,7 @@ async function prepare(deps: GatewayDeps, call: ChatCall): Promise<{ runtime: Ru
   const decision = await route(runtime, deps.breakers, call.request);
   const first = decision.candidates[0];
   if (!first) throw new GatewayError('service_unavailable', 'No model is configured for this request');
-  deps.telemetry.routed({ category: decision.category, subcategory: decision.subcategory, policy: decision.policy, modelId: first.id });
+  deps.telemetry.routed({ ...identity(call), category: decision.category, subcategory: decision.subcategory, policy: decision.policy, modelId: first.id });
   const promptTokens = estimatePromptTokens(call.request);
   const overhead = runtime.config.billing.overhead;
   // Reserve for the most expensive candidate: a fallback must not overspend either.
@@ -122,7 +126,7 @@ export async function completeChat(deps: GatewayDeps, call: ChatCall): Promise<C
   await deps.billing.settle(call.principal, reservation, { requestId: call.requestId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros });
   const upstreamMs = success.answeredAt - success.startedAt;
   observeSuccess(runtime, decision, model, upstreamMs, costMicros);
-  deps.telemetry.completed({ modelId: model.id, provider: model.providerName, category: decision.category, stream: false, usage, costMicros, upstreamMs, ttftMs: null, attempts: success.attempts });
+  deps.telemetry.completed({ ...identity(call), mode: call.principal.mode, modelId: model.id, provider: model.providerName, category: decision.category, stream: false, usage, costMicros, upstreamMs, ttftMs: null, attempts: success.attempts });
   return { model, decision, attempts: success.attempts, warnings: result.warnings ?? [], result: { ...result, usage }, costMicros, upstreamMs };
 }
 
@@ -172,7 +176,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     endedAt = deps.clock();
     await deps.billing.settle(call.principal, reservation, { requestId: call.requestId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: settledCost });
     const upstreamMs = endedAt - success.startedAt;
-    deps.telemetry.completed({ modelId: model.id, provider: model.providerName, category: decision.category, stream: true, usage, costMicros: settledCost, upstreamMs, ttftMs, attempts: success.attempts });
+    deps.telemetry.completed({ ...identity(call), mode: call.principal.mode, modelId: model.id, provider: model.providerName, category: decision.category, stream: true, usage, costMicros: settledCost, upstreamMs, ttftMs, attempts: success.attempts });
     return usage;
   };
 

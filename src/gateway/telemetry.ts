@@ -2,7 +2,14 @@
 import type { ErrorCode } from '../errors.js';
 import type { Usage } from '../formats/canonical.js';
 
-export interface RoutedEvent {
+/** Who and which request an event is about. */
+export interface RequestIdentity {
+  readonly requestId: string;
+  readonly accountId: string;
+  readonly keyId: string | null;
+}
+
+export interface RoutedEvent extends RequestIdentity {
   readonly category: string;
   readonly subcategory: string;
   readonly policy: string;
@@ -24,7 +31,7 @@ export interface FallbackEvent {
   readonly reason: ErrorCode;
 }
 
-export interface CompletionEvent {
+export interface CompletionEvent extends RequestIdentity {
   readonly modelId: string;
   readonly provider: string;
   readonly category: string;
@@ -35,6 +42,8 @@ export interface CompletionEvent {
   readonly upstreamMs: number;
   readonly ttftMs: number | null;
   readonly attempts: number;
+  /** test-mode keys are never billed. */
+  readonly mode: 'live' | 'test';
 }
 
 export interface GatewayTelemetry {
@@ -50,3 +59,14 @@ export const NO_TELEMETRY: GatewayTelemetry = {
   fallback: () => {},
   completed: () => {},
 };
+
+/** Fans every event out to several consumers (metrics, request log, …). */
+export function combineTelemetry(...consumers: readonly GatewayTelemetry[]): GatewayTelemetry {
+  if (consumers.length === 1) return consumers[0]!;
+  return {
+    routed: (e) => consumers.forEach((c) => c.routed(e)),
+    attempt: (e) => consumers.forEach((c) => c.attempt(e)),
+    fallback: (e) => consumers.forEach((c) => c.fallback(e)),
+    completed: (e) => consumers.forEach((c) => c.completed(e)),
+  };
+}

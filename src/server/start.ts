@@ -4,8 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
-import { createApp } from '../app.js';
+import type { Express, Response, Router } from 'express';
+import { createApp, type ApiMiddleware } from '../app.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
@@ -14,12 +14,12 @@ import { UNMETERED, type BillingPort } from '../gateway/billing-port.js';
 import { CircuitBreakers } from '../gateway/circuit-breaker.js';
 import type { GatewayDeps } from '../gateway/handle-chat.js';
 import { buildRuntime, type Runtime } from '../gateway/runtime.js';
-import { NO_TELEMETRY } from '../gateway/telemetry.js';
+import { combineTelemetry, NO_TELEMETRY, type GatewayTelemetry } from '../gateway/telemetry.js';
 import { ALL_SCOPES } from '../keys/key-record.js';
 import { KeyStore } from '../keys/key-store.js';
 import { DEFAULT_ACCOUNT, Keyring } from '../keys/keyring.js';
 import { createLogger } from '../logging/logger.js';
-import type { Logger, PluginContext } from '../plugins/types.js';
+import type { Logger, PluginContext, Principal } from '../plugins/types.js';
 import { createHttpClient } from '../upstream/http-client.js';
 import { createSecretResolver, NO_SECRETS } from '../vault/secret-resolver.js';
 
@@ -82,12 +82,34 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const context: PluginContext = { logger, clock, random, http, secrets, keyring };
   let runtime = await buildRuntime(loaded, context);
   const breakers = new CircuitBreakers(loaded.config.routing.circuit_breaker, clock);
+
+  // ---- subsystems plug in here (one block each) ----
   const billing: BillingPort = UNMETERED;
+  const telemetry: GatewayTelemetry[] = [];
+  const publicRouters: Router[] = [];
+  const apiRoutes: ((mw: ApiMiddleware) => Router)[] = [];
+  const afterAuth: ((principal: Principal, res: Response) => void)[] = [];
+  /** Batched writes flushed every few seconds and at shutdown. */
+  const flushers: (() => Promise<void>)[] = [() => keyStore.flushTouches()];
+  /** Run at shutdown after the last flush, before the database closes. */
+  const closers: (() => Promise<void> | void)[] = [];
+  // ---- end of subsystems ----
 
   let draining = false;
-  const gateway: GatewayDeps = { runtime: () => runtime, breakers, billing, telemetry: NO_TELEMETRY, clock, logger };
+  const gateway: GatewayDeps = { runtime: () => runtime, breakers, billing, telemetry: combineTelemetry(NO_TELEMETRY, ...telemetry), clock, logger };
   const startedAt = clock();
-  const app = createApp({ gateway, db: database.db, keyStore, isDraining: () => draining, startedAt });
+  const app = createApp({
+    gateway,
+    db: database.db,
+    keyStore,
+    isDraining: () => draining,
+    startedAt,
+    publicRouters,
+    apiRoutes,
+    afterAuth: (principal, res) => {
+      for (const hook of afterAuth) hook(principal, res);
+    },
+  });
 
   await ensureAdminKey(keyring, keyStore, options.announce ?? ((line) => process.stdout.write(`${line}\n`)));
 
@@ -105,9 +127,10 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
 
-  const flushTimer = setInterval(() => {
-    keyStore.flushTouches().catch((err: unknown) => logger.error({ err }, 'flushing key usage failed'));
-  }, 5000);
+  const flushAll = async () => {
+    for (const flush of flushers) await flush().catch((err: unknown) => logger.error({ err }, 'a batched write failed'));
+  };
+  const flushTimer = setInterval(() => void flushAll(), 2000);
   flushTimer.unref();
 
   logger.info({ event: 'started', url, config: configPath, models: runtime.models.size }, 'switchboard started');
@@ -158,7 +181,8 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
         });
         server.closeIdleConnections();
       });
-      await keyStore.flushTouches().catch((err: unknown) => logger.error({ err }, 'flushing key usage failed'));
+      await flushAll();
+      for (const close of closers) await close();
       await http.close().catch(() => undefined);
       await database.close();
       logger.info({ event: 'stopped' }, 'switchboard stopped');

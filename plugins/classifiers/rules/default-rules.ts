@@ -117,6 +117,10 @@ export const DEFAULT_RULES: readonly RuleSpec[] = [
     keywords: ['error', 'bug', 'crash', 'crashes', 'exception', 'debug', 'throws', "what's wrong", 'not working', 'fehler', 'erreur', 'błąd', 'compila', 'kompiliert', 'compile'],
     patterns: [],
   },
+  {
+    category: 'code', subcategory: 'debugging', weight: 2,
+    patterns: [`${B}${alt(['explain', 'why', 'what', "what's", 'fix', 'solve', 'help', 'resolve', 'explique', 'pourquoi', 'erkläre', 'warum', 'behebe', 'explica', 'por qué', 'spiega', 'perché', 'explique', 'por que', 'waarom', 'leg uit', 'wyjaśnij', 'dlaczego', 'napraw'])}${E}[^\\n]{0,60}?${B}${alt(['error', 'errors', 'exception', 'traceback', 'stack trace', 'warning', 'crash', 'erreur', 'fehler', 'fehlermeldung', 'errore', 'erro', 'fout', 'foutmelding', 'błąd', 'błędu'])}${E}`],
+  },
   { category: 'code', subcategory: 'explanation', weight: 2, patterns: [`${B}${alt(['explain', 'what does', 'what is', "what's", 'how does', 'how do i', 'difference between', 'explique', 'expliquer', 'erkläre', 'erklär', 'explica', 'spiega', 'leg uit', 'wyjaśnij'])}${E}[^\\n]{0,100}?${B}${alt([...LANGUAGES, 'code', 'this (?:function|regex|snippet|line|keyword)', 'keyword', 'regex', 'flexbox', 'div'])}${E}`] },
   {
     category: 'code', subcategory: 'refactoring', weight: 3,

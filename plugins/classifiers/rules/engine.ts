@@ -6,8 +6,8 @@ import type { Classification, ClassifyInput } from '../../../src/plugins/types.j
 import type { RuleSpec } from './schema.js';
 
 /** Scanning more than this adds cost, not signal: intent sits at the start or the end. */
-export const SCAN_HEAD = 4096;
-export const SCAN_TAIL = 4096;
+export const SCAN_HEAD = 2048;
+export const SCAN_TAIL = 1024;
 
 // JS `\b` is ASCII-only even with the `u` flag, so "vidéo" or "Übersetze" need explicit boundaries.
 const WORD_START = '(?<![\\p{L}\\p{N}_])';
