@@ -6,6 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express, Response, Router } from 'express';
 import { createApp, type ApiMiddleware } from '../app.js';
+import { adminReloadRoutes } from './routes/admin-reload.js';
+import { embeddingsRoutes } from './routes/embeddings.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
@@ -93,7 +95,33 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const flushers: (() => Promise<void>)[] = [() => keyStore.flushTouches()];
   /** Run at shutdown after the last flush, before the database closes. */
   const closers: (() => Promise<void> | void)[] = [];
+  apiRoutes.push(adminReloadRoutes(() => reloadConfig()));
+  // Embeddings passthrough; `gateway` is built below, and read when createApp mounts the routes.
+  apiRoutes.push((mw) => embeddingsRoutes({ gateway, http })(mw));
   // ---- end of subsystems ----
+
+  async function reloadConfig(): Promise<void> {
+    let next: LoadedConfig;
+    let nextRuntime: Runtime;
+    try {
+      next = await loadConfig(configPath, env, cwd);
+      nextRuntime = await buildRuntime(next, context);
+    } catch (err) {
+      if (err instanceof ConfigError) logger.error({ event: 'reload_rejected', errors: err.errors }, 'reload rejected; the old configuration keeps serving');
+      throw err;
+    }
+    for (const [name, policy] of nextRuntime.policies) {
+      const state = runtime.policies.get(name)?.snapshot?.();
+      if (state !== undefined) policy.restore?.(state);
+    }
+    loaded = next;
+    runtime = nextRuntime;
+    keyring.setAdminKeys(next.config.auth.admin_keys);
+    keyStore.setPrefix(next.config.auth.key_prefix);
+    breakers.configure(next.config.routing.circuit_breaker);
+    app.set('trust proxy', next.config.server.trust_proxy);
+    logger.info({ event: 'reloaded', models: runtime.models.size }, 'configuration reloaded');
+  }
 
   let draining = false;
   const gateway: GatewayDeps = { runtime: () => runtime, breakers, billing, telemetry: combineTelemetry(NO_TELEMETRY, ...telemetry), clock, logger };
@@ -143,28 +171,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     database,
     keyStore,
     runtime: () => runtime,
-    async reload() {
-      let next: LoadedConfig;
-      let nextRuntime: Runtime;
-      try {
-        next = await loadConfig(configPath, env, cwd);
-        nextRuntime = await buildRuntime(next, context);
-      } catch (err) {
-        if (err instanceof ConfigError) logger.error({ event: 'reload_rejected', errors: err.errors }, 'reload rejected; the old configuration keeps serving');
-        throw err;
-      }
-      for (const [name, policy] of nextRuntime.policies) {
-        const state = runtime.policies.get(name)?.snapshot?.();
-        if (state !== undefined) policy.restore?.(state);
-      }
-      loaded = next;
-      runtime = nextRuntime;
-      keyring.setAdminKeys(next.config.auth.admin_keys);
-      keyStore.setPrefix(next.config.auth.key_prefix);
-      breakers.configure(next.config.routing.circuit_breaker);
-      app.set('trust proxy', next.config.server.trust_proxy);
-      logger.info({ event: 'reloaded', models: runtime.models.size }, 'configuration reloaded');
-    },
+    reload: () => reloadConfig(),
     async close() {
       draining = true;
       clearInterval(flushTimer);
@@ -175,8 +182,11 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
           resolve();
         }, timeout);
         timer.unref();
+        // Connections that finish their last response while draining become idle; close them promptly.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         server.close(() => {
           clearTimeout(timer);
+          clearInterval(sweep);
           resolve();
         });
         server.closeIdleConnections();

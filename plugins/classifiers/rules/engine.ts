@@ -70,7 +70,9 @@ export function checkRules(rules: readonly RuleSpec[], label: (i: number) => str
  * same matches, but V8 runs it several times faster (`\\b` under `iu` is especially slow).
  */
 function isLowerCaseSource(source: string): boolean {
-  const literals = source.replace(/\\[pPk]\{[^}]*\}|\\k<[^>]*>|\\./g, '');
+  // \p{Lu} and friends are case-sensitive; only the case-blind \p{L} / \p{N} may be folded.
+  if (/\\[pP]\{(?![LN]\})/.test(source)) return false;
+  const literals = source.replace(/\\[pP]\{[^}]*\}|\\k<[^>]*>|\\./g, '');
   return literals === literals.toLowerCase();
 }
 

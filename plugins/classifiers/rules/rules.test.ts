@@ -197,3 +197,11 @@ describe('rules classifier: options', () => {
 function checkBuiltIns(): string[] {
   return validateRules({ rules: [...DEFAULT_RULES] });
 }
+
+describe('rules classifier: case folding', () => {
+  it('keeps case-sensitive unicode properties correct under the lower-case fast path', () => {
+    const c = createRulesClassifier(options({ use_default_rules: false, rules: [{ category: 'code', subcategory: 'general', patterns: ['^\\p{Lu}{3}$'] }] }));
+    expect(c.classify(input('ABC')).category).toBe('code');
+    expect(c.classify(input('abc')).category).toBe('code'); // case-insensitive, as documented
+  });
+});
