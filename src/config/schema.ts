@@ -177,7 +177,10 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
         level: { type: 'string', enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Minimum level written.', default: 'info' },
         log_prompts: bool('Write prompt and answer text into request logs.', { default: false }),
       }),
-      retention: obj('Data retention.', { request_logs_days: int('Days request logs are kept.', { minimum: 1, default: 30 }) }),
+      retention: obj('Data retention.', {
+        request_logs_days: int('Days request logs are kept.', { minimum: 1, default: 30 }),
+        conversations_days: int('Days a conversation is kept after its last message.', { minimum: 1, default: 90 }),
+      }),
     },
   };
 }

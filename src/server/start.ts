@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { Express, Response, Router } from 'express';
 import { createApp, type ApiMiddleware } from '../app.js';
 import { adminReloadRoutes } from './routes/admin-reload.js';
+import { startJobs } from '../jobs/scheduler.js';
+import type { Kysely } from 'kysely';
 import { embeddingsRoutes } from './routes/embeddings.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.js';
@@ -23,7 +25,9 @@ import { DEFAULT_ACCOUNT, Keyring } from '../keys/keyring.js';
 import { createLogger } from '../logging/logger.js';
 import type { Logger, PluginContext, Principal } from '../plugins/types.js';
 import { createHttpClient } from '../upstream/http-client.js';
-import { createSecretResolver, NO_SECRETS } from '../vault/secret-resolver.js';
+import { createSecretResolver } from '../vault/secret-resolver.js';
+import { VaultStore } from '../vault/vault-store.js';
+import { adminVaultRoutes } from './routes/admin-vault.js';
 
 export interface StartOptions {
   readonly configPath?: string;
@@ -80,7 +84,13 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   keyring.setAdminKeys(loaded.config.auth.admin_keys);
 
   const http = createHttpClient();
-  const secrets = createSecretResolver(() => NO_SECRETS);
+  // A malformed master key, or vault entries without their key, stop the start here.
+  const vault = await VaultStore.open(database.db, env['SWITCHBOARD_MASTER_KEY'], clock).catch(async (err: unknown) => {
+    await database.close();
+    throw err;
+  });
+  if (!vault.enabled) logger.warn({ event: 'vault_disabled' }, 'SWITCHBOARD_MASTER_KEY is not set: the vault is disabled');
+  const secrets = createSecretResolver(() => vault);
   const context: PluginContext = { logger, clock, random, http, secrets, keyring };
   let runtime = await buildRuntime(loaded, context);
   const breakers = new CircuitBreakers(loaded.config.routing.circuit_breaker, clock);
@@ -96,8 +106,14 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   /** Run at shutdown after the last flush, before the database closes. */
   const closers: (() => Promise<void> | void)[] = [];
   apiRoutes.push(adminReloadRoutes(() => reloadConfig()));
+  const jobs = startJobs(database.db as Kysely<unknown>, database.sqlite, {
+    requestLogsDays: () => runtime.config.retention.request_logs_days,
+    conversationsDays: () => runtime.config.retention.conversations_days,
+  }, clock, logger);
+  closers.push(() => jobs.stop());
   // Embeddings passthrough; `gateway` is built below, and read when createApp mounts the routes.
   apiRoutes.push((mw) => embeddingsRoutes({ gateway, http })(mw));
+  apiRoutes.push(adminVaultRoutes({ vault, logger }));
   // ---- end of subsystems ----
 
   async function reloadConfig(): Promise<void> {
