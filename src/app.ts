@@ -14,6 +14,7 @@ import { errorHandler, notFound } from './server/error-handler.js';
 import { authenticate, requireScope } from './server/middleware/authenticate.js';
 import { jsonBody } from './server/middleware/json-body.js';
 import { requestId } from './server/middleware/request-id.js';
+import { requestLog } from './logging/request-log.js';
 import { chatRoute } from './server/routes/chat-route.js';
 import { healthRoutes } from './server/routes/health.js';
 import { listModelsRoute } from './server/routes/openai-models.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   readonly publicRouters?: readonly Router[];
   /** Route families behind authentication; each applies its own scope checks. */
   readonly apiRoutes?: readonly ((mw: ApiMiddleware) => Router)[];
+  /** Middleware mounted right after request-id, before any route (e.g. HTTP metrics). */
+  readonly observers?: readonly RequestHandler[];
   /** Runs on every authenticated request (rate limits). */
   readonly afterAuth?: (principal: Principal, res: express.Response) => void;
 }
@@ -47,6 +50,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', gateway.runtime().config.server.trust_proxy);
 
   app.use(requestId(gateway.clock));
+  app.use(requestLog(gateway.logger, () => gateway.runtime().config.logging, gateway.clock));
+  for (const observer of deps.observers ?? []) app.use(observer);
   app.use(healthRoutes(deps.isDraining));
   for (const router of deps.publicRouters ?? []) app.use(router);
 

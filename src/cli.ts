@@ -2,7 +2,6 @@
  * `npx switchboard <command>`: start, check-config [file], migrate, keys create|list|revoke,
  * accounts create. Operator commands work on the database directly, no server needed.
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config/errors.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from './config/load.js';
@@ -11,11 +10,15 @@ import { migrateToLatest } from './db/migrate.js';
 import { buildRuntime } from './gateway/runtime.js';
 import { ALL_SCOPES, DEFAULT_SCOPES } from './keys/key-record.js';
 import { KeyStore } from './keys/key-store.js';
+import { MAX_KEY_NAME } from './keys/key-input.js';
+import { KeyService, OPERATOR } from './keys/key-service.js';
+import { AccountService, parseAccountName } from './accounts/account-service.js';
 import { DEFAULT_ACCOUNT, Keyring } from './keys/keyring.js';
 import { createLogger } from './logging/logger.js';
 import { main } from './main.js';
 import type { Scope } from './plugins/types.js';
 import { createHttpClient } from './upstream/http-client.js';
+import { rotateMasterKey } from './vault/rotate-master.js';
 import { createSecretResolver, NO_SECRETS } from './vault/secret-resolver.js';
 
 const USAGE = `Usage: switchboard <command> [options]
@@ -28,6 +31,7 @@ Commands:
   keys list [--account A]
   keys revoke <id>
   accounts create --name N
+  vault rotate-master                    re-encrypt the vault: old key $SWITCHBOARD_MASTER_KEY, new $SWITCHBOARD_NEW_MASTER_KEY
 
 Options:
   --config FILE                          configuration file for operator commands
@@ -103,14 +107,18 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     case 'keys':
       return withDatabase(values.config, async ({ db }, loaded) => {
         const store = new KeyStore(db, { prefix: loaded.config.auth.key_prefix, clock: Date.now });
+        const accounts = new AccountService(db, Date.now);
+        const service = new KeyService({ db, keyStore: store, accounts, clock: Date.now, maxKeysPerAccount: () => loaded.config.auth.max_keys_per_account });
         if (sub === 'create') {
           if (!values.name) fail('keys create: --name is required');
           const mode = values.mode ?? 'live';
           if (mode !== 'live' && mode !== 'test') fail('--mode: must be live or test');
           const accountId = values.account ?? DEFAULT_ACCOUNT;
-          const account = await db.selectFrom('accounts').select('id').where((eb) => eb.or([eb('id', '=', accountId), eb('name', '=', accountId)])).executeTakeFirst();
+          const account = await accounts.resolve(accountId);
           if (!account) fail(`--account: no account "${accountId}"`);
-          const { key, record } = await store.create({ accountId: account!.id, name: values.name!, scopes: parseScopes(values.scopes, values.admin ?? false), mode: mode as 'live' | 'test' });
+          if (values.name!.length > MAX_KEY_NAME) fail(`--name: at most ${MAX_KEY_NAME} characters`);
+          // The same rules as POST /api/keys (e.g. auth.max_keys_per_account), as an admin of every account.
+          const { key, record } = await service.create(OPERATOR, { account: account!.id, name: values.name!, scopes: parseScopes(values.scopes, values.admin ?? false), mode: mode as 'live' | 'test' });
           out(`created key ${record.id} (${record.label}) for account ${account!.id} with scopes ${record.scopes.join(',')}`);
           out(key);
         } else if (sub === 'list') {
@@ -121,17 +129,22 @@ export async function runCli(argv: readonly string[]): Promise<void> {
           }
         } else if (sub === 'revoke') {
           if (!arg) fail('keys revoke: the key id is required');
-          const result = await db.updateTable('api_keys').set({ revoked_at: new Date().toISOString(), updated_at: new Date().toISOString() }).where('id', '=', arg!).where('revoked_at', 'is', null).executeTakeFirst();
-          if (Number(result.numUpdatedRows) === 0) fail(`keys revoke: no active key with id ${arg}`);
+          const revoked = await service.revoke(OPERATOR, arg!).catch(() => null);
+          if (!revoked) fail(`keys revoke: no active key with id ${arg}`);
           out(`revoked ${arg}`);
         } else fail(USAGE);
       });
     case 'accounts':
       return withDatabase(values.config, async ({ db }) => {
         if (sub !== 'create' || !values.name) fail('usage: accounts create --name N');
-        const id = randomUUID();
-        await db.insertInto('accounts').values({ id, name: values.name!, created_at: new Date().toISOString() }).execute();
-        out(`created account ${id} (${values.name})`);
+        const account = await new AccountService(db, Date.now).create(parseAccountName({ name: values.name }));
+        out(`created account ${account.id} (${account.name})`);
+      });
+    case 'vault':
+      if (sub !== 'rotate-master') fail('usage: vault rotate-master (with SWITCHBOARD_MASTER_KEY and SWITCHBOARD_NEW_MASTER_KEY set)');
+      return withDatabase(values.config, async ({ db }) => {
+        const { rotated, alreadyRotated } = await rotateMasterKey(db, process.env['SWITCHBOARD_MASTER_KEY'], process.env['SWITCHBOARD_NEW_MASTER_KEY']);
+        out(`re-encrypted ${rotated} vault entr${rotated === 1 ? 'y' : 'ies'}${alreadyRotated > 0 ? ` (${alreadyRotated} already under the new key)` : ''}; start the server with SWITCHBOARD_MASTER_KEY set to the new key`);
       });
     default:
       fail(`unknown command "${command}"\n\n${USAGE}`);

@@ -80,6 +80,12 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
       }),
       billing: obj('Credits and pricing.', {
         overhead: num('Fraction added to the provider cost (0.025 = 2.5%).', { minimum: 0, maximum: 10, default: 0.025 }),
+        unmetered_accounts: {
+          type: 'array',
+          description: 'Accounts whose requests are recorded in the ledger at cost but never charged nor blocked by balance (key limits still apply); the built-in operator account is "default".',
+          items: { type: 'string', minLength: 1 },
+          default: ['default'],
+        },
         promo_codes: {
           type: 'array',
           description: 'Codes users can redeem for credits.',
@@ -157,7 +163,7 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
             additionalProperties: false,
             required: ['models'],
             properties: {
-              policy: { type: 'string', ...(policyNames.length > 0 ? { enum: policyNames } : {}), description: 'Routing policy plugin.', default: 'fixed' },
+              policy: { type: 'string', enum: policyNames, description: 'Routing policy plugin.', default: 'fixed' },
               models: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Candidate model ids (or aliases).' },
             },
           },

@@ -55,7 +55,12 @@ export interface Config {
     readonly max_keys_per_account: number;
   };
   readonly rate_limits: { readonly default_rpm: number; readonly default_tpm: number | null };
-  readonly billing: { readonly overhead: number; readonly promo_codes: readonly PromoCodeConfig[] };
+  readonly billing: {
+    readonly overhead: number;
+    readonly promo_codes: readonly PromoCodeConfig[];
+    /** Accounts recorded at cost but never charged nor blocked by balance (default ["default"]). */
+    readonly unmetered_accounts: readonly string[];
+  };
   readonly plugins: { readonly dir: string };
   readonly providers: readonly ProviderConfig[];
   readonly models: readonly ModelConfig[];

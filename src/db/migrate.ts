@@ -1,9 +1,15 @@
 /** Runs the explicit, ordered list of migrations. Returns results instead of throwing. */
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as accountsAndKeys from './migrations/2026-11-23-001-accounts-and-keys.js';
+import * as vault from './migrations/2026-11-23-010-vault.js';
+import * as ledger from './migrations/2026-11-23-020-ledger.js';
+import * as conversations from './migrations/2026-11-23-030-conversations.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23-001-accounts-and-keys': accountsAndKeys,
+  '2026-11-23-010-vault': vault,
+  '2026-11-23-020-ledger': ledger,
+  '2026-11-23-030-conversations': conversations,
 };
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationResultSet> {

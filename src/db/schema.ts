@@ -32,7 +32,108 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+/** One encrypted vault entry (AES-256-GCM; base64 columns). The plaintext is never stored. */
+export interface VaultSecretsTable {
+  name: string;
+  version: number;
+  /** Fingerprint of the master key it was encrypted under. */
+  key_id: string;
+  nonce: string;
+  ciphertext: string;
+  tag: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  account_id: string;
+  title: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationMessagesTable {
+  id: Generated<number>;
+  conversation_id: string;
+  /** user | assistant */
+  role: string;
+  content: string;
+  created_at: string;
+}
+
+/** One row per completed request (written in batches); /api/feedback looks requests up here. */
+export interface RequestLogsTable {
+  request_id: string;
+  account_id: string;
+  key_id: string | null;
+  model: string;
+  category: string;
+  /** The policy that routed it, or "explicit" when the client named the model. */
+  policy: string;
+  status: string;
+  latency_ms: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_micros: number;
+  created_at: string;
+  feedback_score: number | null;
+}
+
+/** A routing policy's learned state (its snapshot() as JSON). */
+export interface RoutingStateTable {
+  policy: string;
+  state: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
+  vault_secrets: VaultSecretsTable;
+  conversations: ConversationsTable;
+  conversation_messages: ConversationMessagesTable;
+  request_logs: RequestLogsTable;
+  routing_state: RoutingStateTable;
+  ledger: LedgerTable;
+  promo_codes: PromoCodesTable;
+  promo_redemptions: PromoRedemptionsTable;
+}
+
+/** Append-only money movements; amounts signed (usage negative). */
+export interface LedgerTable {
+  id: Generated<number>;
+  account_id: string;
+  type: 'usage' | 'grant' | 'promo' | 'refund' | 'adjustment';
+  amount_micros: number;
+  balance_after_micros: number;
+  /** Usage rows: the computed charge (may exceed -amount for unmetered accounts or a capped charge). */
+  cost_micros: number | null;
+  key_id: string | null;
+  request_id: string | null;
+  model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  note: string | null;
+  created_at: string;
+}
+
+export interface PromoCodesTable {
+  /** Case-insensitive (COLLATE NOCASE). */
+  code: string;
+  credits_micros: number;
+  max_redemptions: number | null;
+  redemptions: Generated<number>;
+  expires_at: string | null;
+  /** 'yaml' or 'admin'. */
+  source: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PromoRedemptionsTable {
+  code: string;
+  account_id: string;
+  ledger_id: number;
+  created_at: string;
 }

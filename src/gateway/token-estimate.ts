@@ -1,9 +1,28 @@
 /**
- * Token estimate for providers that report no usage (and for reservations before a call):
- * about 4 characters per token for Latin text, one token per CJK character, never 0 for
- * non-empty text. Deliberately a slight over-estimate so reservations cover the real cost.
+ * Token estimate for reservations before a call (and prompts): about 4 characters per token for
+ * Latin text, one token per CJK character, never 0 for non-empty text. Deliberately a slight
+ * over-estimate so reservations cover the real cost, and O(n) with no tables so it is free on the
+ * request path. Output a provider did not report (TokenCounter) is counted with the o200k BPE
+ * tokenizer (gpt-tokenizer: pure JS, offline), exact for current OpenAI models.
  */
+import { createRequire } from 'node:module';
 import type { ChatRequest, Message } from '../formats/canonical.js';
+
+/** Above this many characters (≈ 8 ms of BPE) the character rule is used instead. */
+const BPE_MAX_CHARS = 64_000;
+
+type Bpe = typeof import('gpt-tokenizer/encoding/o200k_base');
+let bpe: Bpe | undefined;
+
+/** BPE count of a text the provider did not count for us. */
+export function countTextTokens(text: string): number {
+  if (text.length === 0) return 0;
+  if (text.length > BPE_MAX_CHARS) return estimateTokens(text);
+  // Loaded on first need (~0.4 s, ~80 MB of rank tables): most providers report usage, and a
+  // process that never needs it (CLI, most deployments) should not pay for it.
+  bpe ??= createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as Bpe;
+  return Math.max(1, bpe.countTokens(text));
+}
 
 export function estimateTokens(text: string): number {
   if (text.length === 0) return 0;
@@ -33,19 +52,18 @@ export function estimatePromptTokens(req: Pick<ChatRequest, 'messages' | 'tools'
   return tokens;
 }
 
-/** Accumulates streamed text so the estimate rounds once, not once per chunk. */
+/** Accumulates streamed text and counts it once (BPE merges cross chunk boundaries). */
 export class TokenCounter {
-  private narrow = 0;
-  private wide = 0;
+  private readonly parts: string[] = [];
 
   add(text: string): void {
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) > 0x2e80) this.wide++;
-      else this.narrow++;
-    }
+    this.parts.push(text);
   }
 
   get tokens(): number {
-    return Math.ceil(this.narrow / 4) + this.wide;
+    const text = this.parts.join('');
+    this.parts.length = 0;
+    this.parts.push(text);
+    return countTextTokens(text);
   }
 }

@@ -31,6 +31,8 @@ export interface KeyStoreOptions {
 
 export class KeyStore {
   private readonly byHash = new Map<string, KeyRecord>();
+  /** Key id → hash of the cached record (entries may be stale; byHash is the truth). */
+  private readonly hashById = new Map<string, string>();
   private readonly pendingTouches = new Map<string, string>();
   private lastDataVersion: number | undefined;
   private lastCheckAt = -Infinity;
@@ -64,7 +66,20 @@ export class KeyStore {
     if (!row) return null;
     const record = keyFromRow(row);
     this.byHash.set(hash, record);
+    this.hashById.set(record.id, hash);
     return record;
+  }
+
+  /**
+   * Like findById, but answers from the cache when the key is in it (it is once it has
+   * authenticated): kept current by this store's writes and dropped on external writes, the
+   * same freshness authentication relies on. For the per-request key-limit check.
+   */
+  findByIdCached(id: string): KeyRecord | null | Promise<KeyRecord | null> {
+    this.checkExternalWrites();
+    const hash = this.hashById.get(id);
+    const cached = hash === undefined ? undefined : this.byHash.get(hash);
+    return cached ?? this.findById(id);
   }
 
   async findById(id: string): Promise<KeyRecord | null> {
@@ -97,12 +112,14 @@ export class KeyStore {
     await this.db.insertInto('api_keys').values(row).execute();
     const record = keyFromRow(row);
     this.byHash.set(record.keyHash, record);
+    this.hashById.set(record.id, record.keyHash);
     return { key, record };
   }
 
   /** Replace the cached copy after an update made through this process. */
   remember(record: KeyRecord): void {
     this.byHash.set(record.keyHash, record);
+    this.hashById.set(record.id, record.keyHash);
   }
 
   forget(hash: string): void {
@@ -139,7 +156,10 @@ export class KeyStore {
     if (now - this.lastCheckAt < 500) return;
     this.lastCheckAt = now;
     const version = this.options.dataVersion();
-    if (this.lastDataVersion !== undefined && version !== this.lastDataVersion) this.byHash.clear();
+    if (this.lastDataVersion !== undefined && version !== this.lastDataVersion) {
+      this.byHash.clear();
+      this.hashById.clear();
+    }
     this.lastDataVersion = version;
   }
 }

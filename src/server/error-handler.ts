@@ -31,6 +31,11 @@ export function renderError(path: string, error: GatewayError): { status: number
   switch (envelopeFor(path)) {
     case 'openai':
       return encodeOpenAIError(error);
+    case 'openrouter': {
+      // OpenRouter's SDK validates `error.code` as the integer HTTP status; our string code moves to metadata.
+      const { status, body } = encodeOpenAIError(error);
+      return { status, body: { error: { ...body.error, code: status, metadata: { error_code: body.error.code } } } };
+    }
     case 'anthropic':
       return encodeAnthropicError(error);
     default:

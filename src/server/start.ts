@@ -4,9 +4,20 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express, Response, Router } from 'express';
+import type { Express, RequestHandler, Response, Router } from 'express';
 import { createApp, type ApiMiddleware } from '../app.js';
+import { ConversationStore } from '../conversations/conversation-store.js';
+import { RequestLogWriter } from '../routing-state/request-log-writer.js';
+import { RoutingStateStore } from '../routing-state/state-store.js';
+import { feedbackRoutes } from './routes/feedback.js';
+import { nativeChatRoutes } from './routes/native-chat.js';
+import { routingApiRoutes } from './routes/routing-api.js';
 import { adminReloadRoutes } from './routes/admin-reload.js';
+import { AccountService } from '../accounts/account-service.js';
+import { KeyService } from '../keys/key-service.js';
+import { keyRoutes } from './routes/keys.js';
+import { openRouterKeyRoutes } from './routes/openrouter-keys.js';
+import { adminAccountRoutes } from './routes/admin-accounts.js';
 import { startJobs } from '../jobs/scheduler.js';
 import type { Kysely } from 'kysely';
 import { embeddingsRoutes } from './routes/embeddings.js';
@@ -14,8 +25,15 @@ import { ConfigError } from '../config/errors.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { UNMETERED, type BillingPort } from '../gateway/billing-port.js';
-import { CircuitBreakers } from '../gateway/circuit-breaker.js';
+import type { BillingPort } from '../gateway/billing-port.js';
+import { createBillingSystem } from '../billing/billing-system.js';
+import { CircuitBreakers, type BreakerState } from '../gateway/circuit-breaker.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { httpMetrics } from '../metrics/http-metrics.js';
+import { createMetricsRegistry } from '../metrics/registry.js';
+import { RateLimiter } from '../ratelimit/limiter.js';
+import { rateLimitHook } from './middleware/rate-limit.js';
+import { metricsRoutes } from './routes/metrics.js';
 import type { GatewayDeps } from '../gateway/handle-chat.js';
 import { buildRuntime, type Runtime } from '../gateway/runtime.js';
 import { combineTelemetry, NO_TELEMETRY, type GatewayTelemetry } from '../gateway/telemetry.js';
@@ -66,7 +84,8 @@ async function ensureAdminKey(keyring: Keyring, keyStore: KeyStore, announce: (l
 export async function startGateway(options: StartOptions = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const clock = options.clock ?? Date.now;
+  // Sub-millisecond resolution, so the gateway-overhead histogram can resolve what it measures.
+  const clock = options.clock ?? (() => performance.timeOrigin + performance.now());
   const random = options.random ?? Math.random;
   const configPath = await resolveConfigPath(env, cwd, options.configPath);
   let loaded: LoadedConfig = await loadConfig(configPath, env, cwd);
@@ -93,10 +112,25 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const secrets = createSecretResolver(() => vault);
   const context: PluginContext = { logger, clock, random, http, secrets, keyring };
   let runtime = await buildRuntime(loaded, context);
-  const breakers = new CircuitBreakers(loaded.config.routing.circuit_breaker, clock);
+  const breakerListeners: ((modelId: string, state: BreakerState) => void)[] = [];
+  const breakers = new CircuitBreakers(loaded.config.routing.circuit_breaker, clock, (modelId, state) => {
+    for (const listener of breakerListeners) listener(modelId, state);
+  });
 
   // ---- subsystems plug in here (one block each) ----
-  const billing: BillingPort = UNMETERED;
+  // Credits: ledger, reservations, key-limit windows, usage/pricing/credits/redeem routes.
+  const billingSystem = await createBillingSystem({
+    db: database.db,
+    runtime: () => runtime,
+    clock,
+    logger,
+    keyLimit: async (keyId) => {
+      const record = await keyStore.findByIdCached(keyId);
+      return record && { limitMicros: record.limitMicros, limitReset: record.limitReset };
+    },
+    rateLimit: (principal) => rateLimiter.status(principal),
+  });
+  const billing: BillingPort = billingSystem.port;
   const telemetry: GatewayTelemetry[] = [];
   const publicRouters: Router[] = [];
   const apiRoutes: ((mw: ApiMiddleware) => Router)[] = [];
@@ -106,6 +140,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   /** Run at shutdown after the last flush, before the database closes. */
   const closers: (() => Promise<void> | void)[] = [];
   apiRoutes.push(adminReloadRoutes(() => reloadConfig()));
+  apiRoutes.push(...billingSystem.routes);
   const jobs = startJobs(database.db as Kysely<unknown>, database.sqlite, {
     requestLogsDays: () => runtime.config.retention.request_logs_days,
     conversationsDays: () => runtime.config.retention.conversations_days,
@@ -114,6 +149,31 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   // Embeddings passthrough; `gateway` is built below, and read when createApp mounts the routes.
   apiRoutes.push((mw) => embeddingsRoutes({ gateway, http })(mw));
   apiRoutes.push(adminVaultRoutes({ vault, logger }));
+  // Keys and accounts; a key's usage comes from the credits subsystem (billingSystem.keyUsage).
+  const accounts = new AccountService(database.db, clock);
+  const keyService = new KeyService({ db: database.db, keyStore, accounts, clock, maxKeysPerAccount: () => runtime.config.auth.max_keys_per_account });
+  const keyRouteDeps = { keys: keyService, keyStore, clock, defaultRpm: () => runtime.config.rate_limits.default_rpm, usage: billingSystem.keyUsage };
+  apiRoutes.push(keyRoutes(keyRouteDeps), openRouterKeyRoutes(keyRouteDeps), adminAccountRoutes(accounts));
+  // Metrics (own registry per gateway), HTTP observers, GET /metrics, per-key rate limits.
+  const observers: RequestHandler[] = [];
+  const metricsRegistry = createMetricsRegistry();
+  const gatewayMetrics = new GatewayMetrics(metricsRegistry, { runtime: () => runtime, breakers });
+  telemetry.push(gatewayMetrics);
+  breakerListeners.push((modelId, state) => gatewayMetrics.breakerChanged(modelId, state));
+  observers.push(httpMetrics(metricsRegistry));
+  publicRouters.push(metricsRoutes(metricsRegistry, () => runtime.config.metrics));
+  /** rateLimiter.status(principal) feeds /api/usage/summary's rateLimit. */
+  const rateLimiter = new RateLimiter(() => runtime.config.rate_limits, clock);
+  afterAuth.push(rateLimitHook(rateLimiter, (limit) => gatewayMetrics.rateLimited(limit)));
+  // Native SSE chat + conversations, routing API, request log (feedback), persisted routing state.
+  const requestLog = new RequestLogWriter(database.db, clock, logger);
+  telemetry.push(requestLog.telemetry);
+  const routingState = new RoutingStateStore(database.db, () => runtime, clock, logger);
+  await routingState.restore();
+  flushers.push(() => requestLog.flush(), () => routingState.flush());
+  const conversations = new ConversationStore(database.db, clock);
+  apiRoutes.push((mw) => nativeChatRoutes({ gateway, conversations })(mw));
+  apiRoutes.push(routingApiRoutes({ runtime: () => runtime, breakers }), feedbackRoutes({ runtime: () => runtime, requestLog }));
   // ---- end of subsystems ----
 
   async function reloadConfig(): Promise<void> {
@@ -150,6 +210,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     startedAt,
     publicRouters,
     apiRoutes,
+    observers,
     afterAuth: (principal, res) => {
       for (const hook of afterAuth) hook(principal, res);
     },

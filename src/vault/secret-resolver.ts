@@ -3,6 +3,7 @@
  * cache (so an update applies to the next request), anything else is a literal (already
  * ${ENV}-interpolated at load).
  */
+import { GatewayError } from '../errors.js';
 import type { SecretResolver } from '../plugins/types.js';
 
 export interface SecretSource {
@@ -15,7 +16,13 @@ export function createSecretResolver(source: () => SecretSource): SecretResolver
   return {
     resolve(ref) {
       if (ref === undefined || ref === '') return undefined;
-      if (ref.startsWith('vault:')) return source().get(ref.slice('vault:'.length));
+      if (ref.startsWith('vault:')) {
+        const name = ref.slice('vault:'.length);
+        const value = source().get(name);
+        // Failing here (retryable) beats sending no credential and reading the provider's 401.
+        if (value === undefined) throw new GatewayError('upstream_unavailable', `The provider credential "vault:${name}" is not in the vault (PUT /api/admin/vault/${name})`);
+        return value;
+      }
       return ref;
     },
   };

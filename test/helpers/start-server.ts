@@ -27,6 +27,8 @@ export interface TestServer {
 export function mockConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     auth: { admin_keys: [TEST_ADMIN_KEY] },
+    // Suites send many requests with one key; the rate-limit tests set their own limits.
+    rate_limits: { default_rpm: 100000 },
     providers: [{ name: 'local-mock', type: 'mock' }],
     models: [
       { id: 'mock-fast', provider: 'local-mock', categories: ['text', 'code', 'image', 'video', 'document'], pricing: { input_per_1m: 0.15, output_per_1m: 0.6 } },

@@ -13,7 +13,7 @@ describe('mapAnthropicHttpError', () => {
     [400, fixture('error-prompt-too-long.json'), 'context_length_exceeded', false],
     [400, envelope('invalid_request_error', 'input length and `max_tokens` exceed context limit: 1 + 2 > 3'), 'context_length_exceeded', false],
     [400, envelope('invalid_request_error', 'messages: roles must alternate'), 'upstream_error', false],
-    [401, envelope('authentication_error', 'invalid x-api-key'), 'upstream_error', false],
+    [401, envelope('authentication_error', 'invalid x-api-key'), 'upstream_unavailable', true],
     [502, '<html>bad gateway</html>', 'upstream_unavailable', true],
   ])('HTTP %i → %s', (status, body, code, retryable) => {
     const err = mapAnthropicHttpError('anthropic', status, body);

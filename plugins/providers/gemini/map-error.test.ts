@@ -8,8 +8,8 @@ describe('mapGeminiError', () => {
     ['429 quota', 429, fixtureText('error-429.json'), 'upstream_rate_limited', 429, true],
     ['RESOURCE_EXHAUSTED under another status', 400, '{"error":{"code":400,"message":"quota","status":"RESOURCE_EXHAUSTED"}}', 'upstream_rate_limited', 429, true],
     ['context too long', 400, fixtureText('error-context-length.json'), 'context_length_exceeded', 400, false],
-    ['bad API key', 400, fixtureText('error-api-key.json'), 'upstream_error', 400, false],
-    ['403', 403, '{"error":{"code":403,"message":"Permission denied","status":"PERMISSION_DENIED"}}', 'upstream_error', 403, false],
+    ['bad API key (our credential: the next candidate may work)', 400, fixtureText('error-api-key.json'), 'upstream_unavailable', 502, true],
+    ['403 (our credential)', 403, '{"error":{"code":403,"message":"Permission denied","status":"PERMISSION_DENIED"}}', 'upstream_unavailable', 502, true],
     ['503 overloaded', 503, fixtureText('error-503.json'), 'upstream_unavailable', 503, true],
     ['500 HTML', 500, '<html>oops</html>', 'upstream_unavailable', 500, true],
     ['408', 408, '', 'upstream_timeout', 504, true],
@@ -23,7 +23,7 @@ describe('mapGeminiError', () => {
   });
 
   it("passes Google's message on", () => {
-    expect(mapGeminiError(400, fixtureText('error-api-key.json')).message).toBe('API key not valid. Please pass a valid API key.');
+    expect(mapGeminiError(400, fixtureText('error-api-key.json')).message).toMatch(/API key not valid\. Please pass a valid API key\.$/);
     expect(mapGeminiError(502, '').message).toBe('Gemini answered HTTP 502');
   });
 

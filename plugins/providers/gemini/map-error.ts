@@ -29,10 +29,17 @@ export function envelopeError(body: unknown, httpStatus: number | undefined, api
   const message = redact(raw ?? `Gemini answered HTTP ${status}`, apiKey);
 
   if (statusName === 'RESOURCE_EXHAUSTED') return upstreamStatusError(PROVIDER, 429, message);
+  // Google answers a bad key with 400: it is Switchboard's credential, not the client's request.
+  if (hasReason(error, 'API_KEY_INVALID')) return upstreamStatusError(PROVIDER, 401, message);
   if (status === 400 && isContextTooLong(raw)) {
     return new GatewayError('context_length_exceeded', message, { provider: PROVIDER });
   }
   return upstreamStatusError(PROVIDER, status, message);
+}
+
+function hasReason(error: Record<string, unknown> | undefined, reason: string): boolean {
+  const details = error?.['details'];
+  return Array.isArray(details) && details.some((d) => isRecord(d) && d['reason'] === reason);
 }
 
 function isContextTooLong(message: string | undefined): boolean {

@@ -7,6 +7,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import { completeChat, openChatStream, type ChatOutcome, type GatewayDeps } from '../../gateway/handle-chat.js';
 import { estimatePromptTokens } from '../../gateway/token-estimate.js';
 import type { ClientFormat } from '../../formats/client-format.js';
+import { textOf } from '../../formats/canonical.js';
+import { noteAnswer, notePrompt } from '../../logging/request-log.js';
 import { principalOf, stateOf } from '../request-state.js';
 import { startSse, writeSse } from '../sse.js';
 
@@ -32,6 +34,7 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     const state = stateOf(res);
     const { request, includeUsage } = format.decode(req.body);
     const principal = principalOf(res);
+    notePrompt(res, request.messages);
     const signal = clientSignal(req, res);
     const call = { request, principal, requestId: state.requestId, signal };
     const meta = (modelId: string) => ({
@@ -47,6 +50,7 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
       setOutcomeHeaders(res, done);
       Object.assign(state, { modelId: done.model.id, category: done.decision.category, inputTokens: done.result.usage.inputTokens, outputTokens: done.result.usage.outputTokens, costMicros: done.costMicros, upstreamMs: done.upstreamMs, attempts: done.attempts });
       res.setHeader('X-Switchboard-Overhead-Ms', (deps.clock() - state.startedAt - done.upstreamMs).toFixed(2));
+      noteAnswer(res, textOf(done.result.content));
       res.json(format.encodeResult(done.result, meta(done.model.id)));
       return;
     }
@@ -54,11 +58,14 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     const opened = await openChatStream(deps, call);
     setOutcomeHeaders(res, opened);
     Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
+    // Time to first byte minus the provider's time to its first event (upstreamMs() runs to now).
+    res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, deps.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
     startSse(res);
     const encoder = format.streamEncoder(meta(opened.model.id));
     try {
       for await (const event of opened.events) {
         if (res.destroyed) break;
+        if (event.type === 'text-delta') noteAnswer(res, event.text);
         const text = event.type === 'error' ? encoder.error(event.error) : encoder.encode(event);
         const pending = writeSse(res, text);
         if (pending) await pending;

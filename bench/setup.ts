@@ -1,0 +1,116 @@
+/**
+ * Starts the three processes under test: the fake upstream, the bare express + HPM proxy and the
+ * real Switchboard (`node bin/switchboard.js start`, a generated config with every subsystem on,
+ * logs at info level to a file), plus a live `chat` key with credits for the load.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { spawnChild, type Child } from './procs.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+const TSX = ['--import', 'tsx'];
+
+export interface Processes {
+  readonly upstream: Child & { readonly url: string };
+  readonly baseline: Child & { readonly url: string };
+  readonly gateway: Child & { readonly url: string };
+  readonly key: string;
+  readonly adminKey: string;
+  readonly logFile: string;
+  /** Which subsystems answered the probes (credits, rate limits, metrics, request log). */
+  readonly subsystems: Record<string, string>;
+  setUpstreamDelay(ms: number): Promise<void>;
+  stopAll(): Promise<void>;
+}
+
+function gatewayConfig(dir: string, upstreamUrl: string, adminKey: string): Record<string, unknown> {
+  return {
+    server: { port: 0, host: '127.0.0.1', body_limit: '1mb' },
+    database: { url: `sqlite:${join(dir, 'bench.db')}` },
+    auth: { admin_keys: [adminKey], schemes: ['api-key'] },
+    rate_limits: { default_rpm: 100_000_000 },
+    billing: { overhead: 0.025, promo_codes: [{ code: 'BENCHCREDITS', credits: 1_000_000, max_redemptions: 10 }] },
+    plugins: { dir: join(dir, 'plugins') },
+    providers: [{ name: 'upstream', type: 'openai', base_url: `${upstreamUrl}/v1`, api_key: 'sk-bench-upstream-credential', timeout_ms: 30_000 }],
+    models: [{ id: 'bench-model', provider: 'upstream', upstream_model: 'bench-upstream', categories: ['text', 'code'], pricing: { input_per_1m: 0.1, output_per_1m: 0.2 } }],
+    routing: {
+      classifier: { type: 'rules' },
+      categories: { text: { policy: 'bandit', models: ['bench-model'] }, code: { policy: 'bandit', models: ['bench-model'] } },
+    },
+    metrics: { enabled: true },
+    logging: { level: 'info', log_prompts: false },
+  };
+}
+
+async function post(url: string, auth: string, body: unknown): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function probe(gatewayUrl: string, adminKey: string, key: string, logFile: string): Promise<Record<string, string>> {
+  const found: Record<string, string> = {};
+  const grant = await post(`${gatewayUrl}/api/admin/accounts/default/credits`, adminKey, { amount: 1_000_000, note: 'benchmark' }).catch(() => undefined);
+  let credits = grant?.ok ? 'on (granted via admin API)' : '';
+  if (!credits) {
+    const redeem = await post(`${gatewayUrl}/api/redeem`, key, { code: 'BENCHCREDITS' }).catch(() => undefined);
+    credits = redeem?.ok ? 'on (promo code redeemed)' : `off (grant → ${grant?.status ?? 'error'}, redeem → ${redeem?.status ?? 'error'})`;
+  }
+  const logLinesBefore = readFileSync(logFile, 'utf8').split('\n').length;
+  const chat = await post(`${gatewayUrl}/v1/chat/completions`, key, { model: 'bench-model', messages: [{ role: 'user', content: 'probe' }] });
+  await chat.text();
+  if (chat.status !== 200) throw new Error(`the gateway answered the probe with ${chat.status}`);
+  await new Promise((r) => setTimeout(r, 200));
+  const logLinesAfter = readFileSync(logFile, 'utf8').split('\n').length;
+  found['credits / billing'] = credits;
+  found['rate limits'] = chat.headers.get('x-ratelimit-limit') ? `on (X-RateLimit-Limit ${chat.headers.get('x-ratelimit-limit')})` : 'off (no X-RateLimit-* headers)';
+  const metrics = await fetch(`${gatewayUrl}/metrics`).catch(() => undefined);
+  found['metrics'] = metrics?.ok ? 'on (/metrics 200)' : `off (/metrics → ${metrics?.status ?? 'error'})`;
+  found['request log'] = logLinesAfter > logLinesBefore ? `on (${logLinesAfter - logLinesBefore} line(s) per request, info level, to a file)` : 'off (no log line per request)';
+  found['routing'] = 'bandit policy + rules classifier configured (requests name the model; one row uses model=auto)';
+  found['auth'] = 'api-key (a live key with the chat scope, looked up in SQLite)';
+  return found;
+}
+
+export async function startProcesses(dir: string, options: { profileDir?: string } = {}): Promise<Processes> {
+  const started: Child[] = [];
+  try {
+    const upstream = await spawnChild([...TSX, join(ROOT, 'bench/fake-upstream.ts')], { stdoutFile: join(dir, 'upstream.out'), ready: /listening (\d+)/ });
+    started.push(upstream);
+    const upstreamUrl = `http://127.0.0.1:${upstream.match}`;
+    const baseline = await spawnChild([...TSX, join(ROOT, 'bench/baseline-proxy.ts'), upstreamUrl], { env: { ...process.env, NODE_ENV: 'production' }, stdoutFile: join(dir, 'baseline.out'), ready: /listening (\d+)/ });
+    started.push(baseline);
+
+    const adminKey = `bkb_${randomBytes(24).toString('hex')}`;
+    const configPath = join(dir, 'config.yaml');
+    writeFileSync(configPath, stringify(gatewayConfig(dir, upstreamUrl, adminKey)));
+    const env = { PATH: process.env['PATH'], SWITCHBOARD_CONFIG: configPath, NODE_ENV: 'production' };
+    const created = execFileSync(process.execPath, [join(ROOT, 'bin/switchboard.js'), 'keys', 'create', '--name', 'bench', '--scopes', 'chat'], { cwd: dir, env, encoding: 'utf8' });
+    const key = created.trim().split('\n').at(-1)!.trim();
+
+    const logFile = join(dir, 'gateway.log');
+    const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+    const gateway = await spawnChild([...profile, join(ROOT, 'bin/switchboard.js'), 'start'], { cwd: dir, env, stdoutFile: logFile, ready: /listening on (http:\/\/\S+)/ });
+    started.push(gateway);
+    const subsystems = await probe(gateway.match, adminKey, key, logFile);
+    return {
+      upstream: { ...upstream, url: upstreamUrl },
+      baseline: { ...baseline, url: `http://127.0.0.1:${baseline.match}` },
+      gateway: { ...gateway, url: gateway.match },
+      key,
+      adminKey,
+      logFile,
+      subsystems,
+      async setUpstreamDelay(ms) {
+        await (await fetch(`${upstreamUrl}/__delay/${ms}`, { method: 'POST' })).text();
+      },
+      async stopAll() {
+        for (const child of started.reverse()) await child.stop();
+      },
+    };
+  } catch (err) {
+    for (const child of started.reverse()) await child.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * BillingPort over the ledger. Reservations live in memory: Node runs one callback at a time and
+ * the check-and-hold in reserve() has no await inside it, so concurrent requests in this process
+ * can never hold more than an account's balance or a key's remaining limit. The committed charge
+ * is a ledger row (SQLite transaction) written before settle() resolves; in-flight holds vanish
+ * with the process, which is fine because they were never charged.
+ */
+import { GatewayError } from '../errors.js';
+import type { ActualCharge, BillingPort, ChargeEstimate, Reservation } from '../gateway/billing-port.js';
+import type { LimitReset } from '../keys/key-record.js';
+import type { Logger, Principal } from '../plugins/types.js';
+import type { Ledger, LedgerEntryInput, LedgerRow } from './ledger.js';
+import type { KeyUsageCounters } from './usage-windows.js';
+
+export interface KeyLimit {
+  readonly limitMicros: number | null;
+  readonly limitReset: LimitReset | null;
+}
+
+export interface LedgerBillingOptions {
+  readonly ledger: Ledger;
+  readonly keyUsage: KeyUsageCounters;
+  /** The key's current credit limit (read per request so a PATCH applies at once). */
+  readonly keyLimit: (keyId: string) => KeyLimit | null | Promise<KeyLimit | null>;
+  /** Accounts whose requests are recorded but never charged nor blocked by balance (billing.unmetered_accounts). */
+  readonly isUnmetered: (accountId: string) => boolean;
+  readonly logger: Logger;
+}
+
+interface Hold {
+  readonly accountId: string;
+  readonly keyId: string | null;
+  /** Held until the commit; during settle() it is the amount being charged. */
+  micros: number;
+  readonly limit: KeyLimit | null;
+}
+
+interface AccountState {
+  balance: number;
+  reserved: number;
+}
+
+const NOT_HELD = 'unmetered:';
+
+function describeLimit(limit: KeyLimit & { limitMicros: number }): string {
+  const usd = limit.limitMicros / 1e6;
+  return limit.limitReset ? `${usd} USD per ${limit.limitReset === 'daily' ? 'day' : limit.limitReset === 'weekly' ? 'week' : 'month'}` : `${usd} USD`;
+}
+
+export class LedgerBilling implements BillingPort {
+  private readonly holds = new Map<string, Hold>();
+  private readonly accounts = new Map<string, AccountState>();
+  private readonly keyHeld = new Map<string, number>();
+  private seq = 0;
+
+  constructor(private readonly options: LedgerBillingOptions) {}
+
+  async reserve(principal: Principal, estimate: ChargeEstimate): Promise<Reservation> {
+    if (principal.mode === 'test') return { id: `${NOT_HELD}${++this.seq}` };
+    const { accountId, keyId } = principal;
+    const limit = keyId ? await this.options.keyLimit(keyId) : null;
+    await this.ensureLoaded(accountId);
+    // From here to the end: synchronous, so the check and the hold are one atomic step.
+    const account = this.accounts.get(accountId) ?? { balance: 0, reserved: 0 };
+    const micros = Math.max(0, Math.ceil(estimate.maxCostMicros));
+    if (!this.options.isUnmetered(accountId) && (account.balance <= 0 || account.balance - account.reserved < micros)) {
+      throw new GatewayError('insufficient_credits', 'Insufficient credits');
+    }
+    if (keyId && limit && limit.limitMicros !== null) {
+      const used = this.options.keyUsage.usageMicros(keyId, limit.limitReset);
+      const held = this.keyHeld.get(keyId) ?? 0;
+      if (used >= limit.limitMicros || used + held + micros > limit.limitMicros) {
+        throw new GatewayError('key_limit_reached', `Key limit reached: this API key's credit limit of ${describeLimit({ ...limit, limitMicros: limit.limitMicros })} is used up`);
+      }
+    }
+    const id = `r${++this.seq}`;
+    this.holds.set(id, { accountId, keyId, micros, limit });
+    account.reserved += micros;
+    this.accounts.set(accountId, account);
+    if (keyId) this.keyHeld.set(keyId, (this.keyHeld.get(keyId) ?? 0) + micros);
+    return { id };
+  }
+
+  async settle(principal: Principal, reservation: Reservation, charge: ActualCharge): Promise<void> {
+    const hold = this.holds.get(reservation.id);
+    if (!hold) return;
+    try {
+      const entry = this.usageEntry(hold, charge);
+      const row = await this.options.ledger.append(entry);
+      this.committed(row);
+      if (hold.keyId && entry.costMicros) this.options.keyUsage.add(hold.keyId, entry.costMicros);
+    } finally {
+      this.drop(reservation.id);
+    }
+  }
+
+  release(_principal: Principal, reservation: Reservation): void {
+    this.drop(reservation.id);
+  }
+
+  /** Appends a non-usage entry (grant, promo, adjustment…) and keeps the cached balance current. */
+  async credit(entry: LedgerEntryInput): Promise<LedgerRow> {
+    const row = await this.options.ledger.append(entry);
+    this.committed(row);
+    return row;
+  }
+
+  /** After a committed row: the latest committed balance (commits are serialized) wins. */
+  committed(row: Pick<LedgerRow, 'account_id' | 'balance_after_micros'>): void {
+    const account = this.accounts.get(row.account_id);
+    if (account) account.balance = row.balance_after_micros;
+    else this.accounts.set(row.account_id, { balance: row.balance_after_micros, reserved: 0 });
+  }
+
+  /** Micro-dollars currently held by in-flight requests of an account (for views). */
+  reservedMicros(accountId: string): number {
+    return this.accounts.get(accountId)?.reserved ?? 0;
+  }
+
+  private usageEntry(hold: Hold, charge: ActualCharge): LedgerEntryInput {
+    const unmetered = this.options.isUnmetered(hold.accountId);
+    let cost = Math.max(0, Math.round(charge.costMicros));
+    // Actual above the hold (a provider reporting more tokens than estimated): never let that
+    // push the account or the key below zero; the shortfall is noted on the row and logged.
+    let cap = Infinity;
+    const account = this.accounts.get(hold.accountId);
+    if (!unmetered && account) cap = Math.min(cap, Math.max(0, account.balance - (account.reserved - hold.micros)));
+    if (hold.keyId && hold.limit && hold.limit.limitMicros !== null) {
+      const used = this.options.keyUsage.usageMicros(hold.keyId, hold.limit.limitReset);
+      const others = (this.keyHeld.get(hold.keyId) ?? 0) - hold.micros;
+      cap = Math.min(cap, Math.max(0, hold.limit.limitMicros - used - others));
+    }
+    let note: string | null = null;
+    if (cost > cap) {
+      this.options.logger.warn({ event: 'charge_capped', requestId: charge.requestId, costMicros: cost, chargedMicros: cap }, 'a charge exceeded what the account or key had left; capped');
+      note = `capped from ${cost} micro-USD`;
+      cost = cap;
+    }
+    // Hold exactly what is being charged until the commit, so a concurrent settle sees it.
+    this.rehold(hold, cost);
+    return {
+      accountId: hold.accountId,
+      type: 'usage',
+      amountMicros: unmetered ? 0 : -cost,
+      costMicros: cost,
+      keyId: hold.keyId,
+      requestId: charge.requestId,
+      model: charge.modelId,
+      inputTokens: charge.inputTokens,
+      outputTokens: charge.outputTokens,
+      note: note ?? (unmetered ? 'unmetered account' : null),
+      // The cap above keeps usage non-negative; never refuse (and so lose) a committed charge.
+      allowNegative: true,
+    };
+  }
+
+  private rehold(hold: Hold, micros: number): void {
+    const delta = micros - hold.micros;
+    const account = this.accounts.get(hold.accountId);
+    if (account) account.reserved += delta;
+    if (hold.keyId) this.keyHeld.set(hold.keyId, (this.keyHeld.get(hold.keyId) ?? 0) + delta);
+    hold.micros = micros;
+  }
+
+  private async ensureLoaded(accountId: string): Promise<void> {
+    if (this.accounts.has(accountId)) return;
+    const balance = await this.options.ledger.balanceOf(accountId);
+    // A commit that finished while we read has already set the newer balance.
+    if (!this.accounts.has(accountId)) this.accounts.set(accountId, { balance: balance ?? 0, reserved: 0 });
+  }
+
+  private drop(id: string): void {
+    const hold = this.holds.get(id);
+    if (!hold) return;
+    this.holds.delete(id);
+    const account = this.accounts.get(hold.accountId);
+    if (account) account.reserved -= hold.micros;
+    if (hold.keyId) {
+      const left = (this.keyHeld.get(hold.keyId) ?? 0) - hold.micros;
+      if (left > 0) this.keyHeld.set(hold.keyId, left);
+      else this.keyHeld.delete(hold.keyId);
+    }
+  }
+}

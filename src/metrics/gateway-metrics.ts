@@ -1,0 +1,124 @@
+/**
+ * The gateway's own Prometheus series, fed by GatewayTelemetry events. Label values are bounded:
+ * model ids, provider names, categories and policies come from the YAML, reasons from the
+ * error-code table; never key ids, request ids or user text. Gauges that describe current state
+ * (circuit breakers, bandit posteriors) are read at scrape time.
+ */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { BreakerState, CircuitBreakers } from '../gateway/circuit-breaker.js';
+import type { Runtime } from '../gateway/runtime.js';
+import type { AttemptEvent, CompletionEvent, FallbackEvent, GatewayTelemetry, RoutedEvent } from '../gateway/telemetry.js';
+import { LATENCY_BUCKETS } from './registry.js';
+
+export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+export interface GatewayMetricsDeps {
+  readonly runtime: () => Runtime;
+  readonly breakers: CircuitBreakers;
+}
+
+export class GatewayMetrics implements GatewayTelemetry {
+  private readonly routingDecisions: Counter<'category' | 'model' | 'policy'>;
+  private readonly upstreamRequests: Counter<'provider' | 'model' | 'outcome'>;
+  private readonly upstreamLatency: Histogram<'provider' | 'model' | 'outcome'>;
+  private readonly upstreamErrors: Counter<'provider' | 'reason'>;
+  private readonly fallbacks: Counter<'from_model' | 'to_model' | 'reason'>;
+  private readonly completions: Counter<'model' | 'provider' | 'category' | 'stream' | 'mode'>;
+  private readonly tokens: Counter<'model' | 'direction'>;
+  private readonly cost: Counter<'model'>;
+  private readonly ttft: Histogram<'model'>;
+  private readonly upstreamDuration: Histogram<'model'>;
+  private readonly attemptsPerRequest: Histogram<never>;
+  private readonly rateLimitedRequests: Counter<'limit'>;
+  private readonly breakerTransitions: Counter<'model' | 'state'>;
+
+  constructor(registry: Registry, deps: GatewayMetricsDeps) {
+    const registers = [registry];
+    this.routingDecisions = new Counter({ name: 'switchboard_routing_decisions_total', help: 'Routing decisions by category, first-choice model and policy.', labelNames: ['category', 'model', 'policy'], registers });
+    this.upstreamRequests = new Counter({ name: 'switchboard_upstream_requests_total', help: 'Upstream attempts by provider, model and outcome (ok or error).', labelNames: ['provider', 'model', 'outcome'], registers });
+    this.upstreamLatency = new Histogram({ name: 'switchboard_upstream_latency_seconds', help: 'Time until the provider answered (headers or first stream event), per attempt.', labelNames: ['provider', 'model', 'outcome'], buckets: LATENCY_BUCKETS, registers });
+    this.upstreamErrors = new Counter({ name: 'switchboard_upstream_errors_total', help: 'Failed upstream attempts by provider and reason (Switchboard error code).', labelNames: ['provider', 'reason'], registers });
+    this.fallbacks = new Counter({ name: 'switchboard_fallbacks_total', help: 'Fallbacks from one model to the next candidate, by reason.', labelNames: ['from_model', 'to_model', 'reason'], registers });
+    this.completions = new Counter({ name: 'switchboard_completions_total', help: 'Completed chat requests by model.', labelNames: ['model', 'provider', 'category', 'stream', 'mode'], registers });
+    this.tokens = new Counter({ name: 'switchboard_tokens_total', help: 'Tokens by model and direction (input or output).', labelNames: ['model', 'direction'], registers });
+    this.cost = new Counter({ name: 'switchboard_cost_usd_total', help: 'Charged cost in USD (overhead included) by model.', labelNames: ['model'], registers });
+    this.ttft = new Histogram({ name: 'switchboard_time_to_first_token_seconds', help: 'Streaming: time from the upstream request to the first token.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers });
+    this.upstreamDuration = new Histogram({ name: 'switchboard_upstream_duration_seconds', help: 'Time spent on the provider for the answering attempt, first to last byte.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers });
+    this.attemptsPerRequest = new Histogram({ name: 'switchboard_attempts_per_request', help: 'Upstream attempts needed per completed request.', buckets: [1, 2, 3, 4, 5, 8], registers });
+    this.rateLimitedRequests = new Counter({ name: 'switchboard_rate_limited_requests_total', help: 'Requests refused by the per-key rate limit, by which limit (requests or tokens).', labelNames: ['limit'], registers });
+    this.breakerTransitions = new Counter({ name: 'switchboard_circuit_breaker_transitions_total', help: 'Circuit breaker state changes by model and new state.', labelNames: ['model', 'state'], registers });
+    // Present from the first scrape, so rate() works before the first refusal.
+    for (const limit of ['requests', 'tokens'] as const) this.rateLimitedRequests.inc({ limit }, 0);
+
+    new Gauge({
+      name: 'switchboard_circuit_breaker_state',
+      help: 'Circuit breaker state per model: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['model'],
+      registers,
+      collect() {
+        this.reset();
+        for (const id of deps.runtime().models.keys()) this.set({ model: id }, BREAKER_STATE_VALUE[deps.breakers.state(id)]);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_bandit_posterior_mean',
+      help: 'Posterior mean reward alpha / (alpha + beta) per policy, category and model.',
+      labelNames: ['policy', 'category', 'model'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [policy, impl] of deps.runtime().policies) {
+          for (const arm of impl.stats?.() ?? []) {
+            const total = arm.alpha + arm.beta;
+            if (total > 0) this.set({ policy, category: arm.category, model: arm.modelId }, arm.alpha / total);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'switchboard_bandit_pulls',
+      help: 'Observations per policy, category and model.',
+      labelNames: ['policy', 'category', 'model'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [policy, impl] of deps.runtime().policies) {
+          for (const arm of impl.stats?.() ?? []) this.set({ policy, category: arm.category, model: arm.modelId }, arm.pulls);
+        }
+      },
+    });
+  }
+
+  routed(e: RoutedEvent): void {
+    this.routingDecisions.inc({ category: e.category, model: e.modelId, policy: e.policy });
+  }
+
+  attempt(e: AttemptEvent): void {
+    const outcome = e.ok ? 'ok' : 'error';
+    this.upstreamRequests.inc({ provider: e.provider, model: e.modelId, outcome });
+    this.upstreamLatency.observe({ provider: e.provider, model: e.modelId, outcome }, e.latencyMs / 1000);
+    if (!e.ok) this.upstreamErrors.inc({ provider: e.provider, reason: e.errorCode ?? 'unknown' });
+  }
+
+  fallback(e: FallbackEvent): void {
+    this.fallbacks.inc({ from_model: e.fromModel, to_model: e.toModel, reason: e.reason });
+  }
+
+  completed(e: CompletionEvent): void {
+    this.completions.inc({ model: e.modelId, provider: e.provider, category: e.category, stream: String(e.stream), mode: e.mode });
+    this.tokens.inc({ model: e.modelId, direction: 'input' }, e.usage.inputTokens);
+    this.tokens.inc({ model: e.modelId, direction: 'output' }, e.usage.outputTokens);
+    this.cost.inc({ model: e.modelId }, e.costMicros / 1e6);
+    this.upstreamDuration.observe({ model: e.modelId }, e.upstreamMs / 1000);
+    if (e.ttftMs !== null) this.ttft.observe({ model: e.modelId }, e.ttftMs / 1000);
+    this.attemptsPerRequest.observe(e.attempts);
+  }
+
+  rateLimited(limit: 'requests' | 'tokens'): void {
+    this.rateLimitedRequests.inc({ limit });
+  }
+
+  breakerChanged(modelId: string, state: BreakerState): void {
+    this.breakerTransitions.inc({ model: modelId, state });
+  }
+}

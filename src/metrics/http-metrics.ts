@@ -1,0 +1,54 @@
+/**
+ * HTTP-level series: requests by method, route template and status; request duration; active
+ * SSE streams; and the gateway's own overhead (time not spent waiting on a provider), which the
+ * chat routes report in the X-Switchboard-Overhead-Ms response header.
+ */
+import type { RequestHandler } from 'express';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { routeTemplateOf, trackRouteTemplate } from '../server/route-template.js';
+import { LATENCY_BUCKETS, OVERHEAD_BUCKETS } from './registry.js';
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+export const OVERHEAD_HEADER = 'X-Switchboard-Overhead-Ms';
+
+function isEventStream(contentType: unknown): boolean {
+  return typeof contentType === 'string' && contentType.toLowerCase().startsWith('text/event-stream');
+}
+
+export function httpMetrics(registry: Registry): RequestHandler {
+  const registers = [registry];
+  const requests = new Counter({ name: 'switchboard_http_requests_total', help: 'HTTP requests by method, route template and status.', labelNames: ['method', 'route', 'status'], registers });
+  const duration = new Histogram({ name: 'switchboard_http_request_duration_seconds', help: 'HTTP request duration until the last byte, by method, route template and status.', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers });
+  const overhead = new Histogram({ name: 'switchboard_gateway_overhead_seconds', help: 'Gateway overhead per completion: request time (to the first byte for streams) minus time waiting on the provider.', labelNames: ['stream'], buckets: OVERHEAD_BUCKETS, registers });
+  const activeStreams = new Gauge({ name: 'switchboard_active_streams', help: 'Server-sent event responses currently open.', registers });
+
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    trackRouteTemplate(req, res);
+    let streaming = false;
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+      if (!streaming && isEventStream(res.getHeader('content-type'))) {
+        streaming = true;
+        activeStreams.inc();
+      }
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
+
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      if (streaming) activeStreams.dec();
+      const method = METHODS.has(req.method) ? req.method : 'OTHER';
+      const labels = { method, route: routeTemplateOf(req, res), status: String(res.statusCode) };
+      requests.inc(labels);
+      duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      const reported = Number(res.getHeader(OVERHEAD_HEADER));
+      if (res.getHeader(OVERHEAD_HEADER) !== undefined && Number.isFinite(reported) && reported >= 0) overhead.observe({ stream: String(streaming) }, reported / 1000);
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+    next();
+  };
+}

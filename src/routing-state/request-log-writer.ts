@@ -1,0 +1,150 @@
+/**
+ * A GatewayTelemetry consumer that records every completed request in `request_logs`, batched
+ * in memory and written by a flusher. /api/feedback claims a request's feedback here: in the
+ * pending batch when the row is not written yet, else with a conditional UPDATE, so a request
+ * is scored at most once.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, RequestLogsTable } from '../db/schema.js';
+import type { Logger } from '../plugins/types.js';
+import { NO_TELEMETRY, type CompletionEvent, type GatewayTelemetry, type RoutedEvent } from '../gateway/telemetry.js';
+
+/** Routed requests still waiting for their completion; bounded so failed requests cannot pile up. */
+const MAX_ROUTED = 10_000;
+/** Rows kept in memory at most; beyond this a flush is started early. */
+const FLUSH_AT = 500;
+const INSERT_CHUNK = 100;
+
+type Row = RequestLogsTable;
+
+export interface LoggedRequest {
+  readonly requestId: string;
+  readonly accountId: string;
+  readonly model: string;
+  readonly category: string;
+  readonly policy: string;
+}
+
+export type FeedbackClaim =
+  | { readonly kind: 'claimed'; readonly request: LoggedRequest }
+  | { readonly kind: 'not_found' }
+  | { readonly kind: 'already_scored' }
+  | { readonly kind: 'expired' };
+
+interface Routed {
+  readonly policy: string;
+  readonly at: number;
+}
+
+function logged(row: Pick<Row, 'request_id' | 'account_id' | 'model' | 'category' | 'policy'>): LoggedRequest {
+  return { requestId: row.request_id, accountId: row.account_id, model: row.model, category: row.category, policy: row.policy };
+}
+
+export class RequestLogWriter {
+  private readonly routed = new Map<string, Routed>();
+  /** Rows not yet durable (including those being written right now). */
+  private readonly pending = new Map<string, Row>();
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: () => number,
+    private readonly logger: Logger,
+  ) {}
+
+  readonly telemetry: GatewayTelemetry = {
+    ...NO_TELEMETRY,
+    routed: (event) => this.onRouted(event),
+    completed: (event) => this.onCompleted(event),
+  };
+
+  private onRouted(event: RoutedEvent): void {
+    if (this.routed.size >= MAX_ROUTED) {
+      const oldest = this.routed.keys().next().value;
+      if (oldest !== undefined) this.routed.delete(oldest);
+    }
+    this.routed.set(event.requestId, { policy: event.policy, at: this.clock() });
+  }
+
+  private onCompleted(event: CompletionEvent): void {
+    const routed = this.routed.get(event.requestId);
+    this.routed.delete(event.requestId);
+    const now = this.clock();
+    this.pending.set(event.requestId, {
+      request_id: event.requestId,
+      account_id: event.accountId,
+      key_id: event.keyId,
+      model: event.modelId,
+      category: event.category,
+      policy: routed?.policy ?? 'unknown',
+      status: 'ok',
+      latency_ms: Math.max(0, Math.round(routed ? now - routed.at : event.upstreamMs)),
+      input_tokens: event.usage.inputTokens,
+      output_tokens: event.usage.outputTokens,
+      cost_micros: event.costMicros,
+      created_at: new Date(now).toISOString(),
+      feedback_score: null,
+    });
+    if (this.pending.size >= FLUSH_AT && !this.flushing) void this.flush().catch((err: unknown) => this.logger.error({ err }, 'writing request logs failed'));
+  }
+
+  /** Writes the pending batch; concurrent calls share one write. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing.then(() => (this.pending.size > 0 ? this.flush() : undefined));
+    if (this.pending.size === 0) return Promise.resolve();
+    this.flushing = this.write().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    const rows = [...this.pending.values()];
+    const written = rows.map((r) => ({ ...r }));
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < written.length; i += INSERT_CHUNK) {
+        await trx.insertInto('request_logs').values(written.slice(i, i + INSERT_CHUNK)).onConflict((oc) => oc.column('request_id').doNothing()).execute();
+      }
+    });
+    // Feedback that arrived while the insert ran is written now, before the rows leave memory.
+    for (const [i, row] of rows.entries()) {
+      if (row.feedback_score !== written[i]!.feedback_score && row.feedback_score !== null) {
+        await this.db.updateTable('request_logs').set({ feedback_score: row.feedback_score }).where('request_id', '=', row.request_id).execute();
+      }
+      if (this.pending.get(row.request_id) === row) this.pending.delete(row.request_id);
+    }
+  }
+
+  /**
+   * Records `score` for the caller's request, once. Another account's request is not_found;
+   * one older than `ttlMs` is expired.
+   */
+  async claimFeedback(requestId: string, accountId: string, score: number, ttlMs: number): Promise<FeedbackClaim> {
+    const expired = (createdAt: string) => this.clock() - Date.parse(createdAt) > ttlMs;
+    const inMemory = this.pending.get(requestId);
+    if (inMemory) {
+      if (inMemory.account_id !== accountId) return { kind: 'not_found' };
+      if (inMemory.feedback_score !== null) return { kind: 'already_scored' };
+      if (expired(inMemory.created_at)) return { kind: 'expired' };
+      inMemory.feedback_score = score;
+      return { kind: 'claimed', request: logged(inMemory) };
+    }
+    const row = await this.db
+      .selectFrom('request_logs')
+      .select(['request_id', 'account_id', 'model', 'category', 'policy', 'created_at', 'feedback_score'])
+      .where('request_id', '=', requestId)
+      .executeTakeFirst();
+    // A row leaves `pending` only once it is in the table, so not finding it in either means it does not exist.
+    if (!row || row.account_id !== accountId) return { kind: 'not_found' };
+    if (row.feedback_score !== null) return { kind: 'already_scored' };
+    if (expired(row.created_at)) return { kind: 'expired' };
+    const result = await this.db
+      .updateTable('request_logs')
+      .set({ feedback_score: score })
+      .where('request_id', '=', requestId)
+      .where('feedback_score', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return { kind: 'already_scored' };
+    return { kind: 'claimed', request: logged(row) };
+  }
+}

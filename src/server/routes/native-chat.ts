@@ -1,0 +1,151 @@
+/**
+ * POST /api/chat: the native SSE API (scope chat). Errors before the stream starts (auth,
+ * validation, unknown model or conversation, every candidate failing) are ordinary JSON errors;
+ * an insufficient-credits or key-limit refusal is answered as an SSE `error` event carrying the
+ * 402 status. Fallbacks before the first token are reported as `error` notices after `meta`,
+ * which names the model that actually answers.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { ApiMiddleware } from '../../app.js';
+import { ConversationStore, type Conversation } from '../../conversations/conversation-store.js';
+import { withHistory } from '../../conversations/history.js';
+import { GatewayError, isGatewayError } from '../../errors.js';
+import type { ChatRequest } from '../../formats/canonical.js';
+import { decodeNativeChatRequest, type NativeChatRequest } from '../../formats/native/decode-request.js';
+import { doneEvent, encodeNativeEvent, fallbackNotice, finalError, type ErrorEvent, type NativeEvent } from '../../formats/native/events.js';
+import { openChatStream, type GatewayDeps, type OpenedStream } from '../../gateway/handle-chat.js';
+import type { RouteDecision } from '../../gateway/router.js';
+import type { Principal } from '../../plugins/types.js';
+import { requireScope } from '../middleware/authenticate.js';
+import { principalOf, stateOf } from '../request-state.js';
+import { startSse, writeSse } from '../sse.js';
+
+export interface NativeChatDeps {
+  readonly gateway: GatewayDeps;
+  readonly conversations: ConversationStore;
+}
+
+const BILLING_CODES = new Set(['insufficient_credits', 'key_limit_reached']);
+
+function clientSignal(req: Request, res: Response): AbortSignal {
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+  };
+  res.on('close', onClose);
+  req.on('aborted', onClose);
+  return controller.signal;
+}
+
+function send(res: Response, event: NativeEvent): Promise<void> | void {
+  return writeSse(res, encodeNativeEvent(event));
+}
+
+/** A refusal by billing: the request was valid and routed, so it is told as an SSE error event (with the 402 status). */
+function sendBillingRefusal(res: Response, error: GatewayError): void {
+  res.status(error.status);
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-cache');
+  res.end(encodeNativeEvent(finalError(error)));
+}
+
+function strategyReason(decision: RouteDecision, modelId: string, fallbacks: number): string {
+  const base =
+    decision.policy === 'explicit'
+      ? `Model ${modelId} was requested explicitly`
+      : `Auto routing: ${decision.category}/${decision.subcategory} (confidence ${decision.confidence.toFixed(2)}); the ${decision.policy} policy chose ${modelId}`;
+  return fallbacks > 0 ? `${base} after ${fallbacks} fallback${fallbacks === 1 ? '' : 's'}` : base;
+}
+
+function firstUserText(body: NativeChatRequest): string {
+  const turn = body.stored.find((t) => t.role === 'user');
+  return turn?.content ?? '';
+}
+
+async function ownedConversation(store: ConversationStore, id: string, principal: Principal): Promise<Conversation> {
+  const conversation = await store.get(id, principal.accountId);
+  if (!conversation) throw new GatewayError('not_found', `Conversation ${id} not found`);
+  return conversation;
+}
+
+async function streamAnswer(deps: NativeChatDeps, res: Response, opened: OpenedStream, conversation: Conversation, body: NativeChatRequest, notices: readonly ErrorEvent[]): Promise<void> {
+  const state = stateOf(res);
+  const { model, decision } = opened;
+  startSse(res);
+  await send(res, { type: 'meta', model: model.id, category: decision.category, subcategory: decision.subcategory, conversationId: conversation.id, requestId: state.requestId });
+  await send(res, { type: 'strategy_decision', strategy: 'direct', reason: strategyReason(decision, model.id, opened.attempts - 1) });
+  for (const notice of notices) await send(res, notice);
+
+  let answer = '';
+  try {
+    for await (const event of opened.events) {
+      if (res.destroyed) break;
+      if (event.type === 'text-delta') {
+        if (event.text === '') continue;
+        answer += event.text;
+        await send(res, { type: 'token', text: event.text });
+      } else if (event.type === 'finish') {
+        const usage = event.usage ?? opened.usage() ?? { inputTokens: 0, outputTokens: 0 };
+        // Stored before `done` so a client's next turn always sees this one.
+        const turns = answer === '' ? body.stored : [...body.stored, { role: 'assistant' as const, content: answer }];
+        await deps.conversations.append(conversation.id, turns).catch((err: unknown) => deps.gateway.logger.error({ err, requestId: state.requestId }, 'storing a conversation turn failed'));
+        await send(res, doneEvent({ model: model.id, latencyMs: deps.gateway.clock() - state.startedAt, usage, costMicros: opened.costMicros(), price: model }));
+      } else if (event.type === 'error') {
+        state.errorCode = event.error.code;
+        await send(res, finalError(event.error));
+      }
+    }
+  } finally {
+    const usage = opened.usage();
+    Object.assign(state, { inputTokens: usage?.inputTokens, outputTokens: usage?.outputTokens, costMicros: opened.costMicros(), upstreamMs: opened.upstreamMs() });
+    if (!res.destroyed) res.end();
+  }
+}
+
+export function nativeChatRoutes(deps: NativeChatDeps) {
+  return (mw: ApiMiddleware): Router => {
+    const router = Router();
+    router.post('/api/chat', mw.auth, requireScope('chat'), mw.body, async (req, res) => {
+      const state = stateOf(res);
+      const principal = principalOf(res);
+      const body = decodeNativeChatRequest(req.body);
+      const runtime = deps.gateway.runtime();
+      const existing = body.conversationId === null ? null : await ownedConversation(deps.conversations, body.conversationId, principal);
+      const history = existing ? await deps.conversations.history(existing.id) : [];
+      const messages = await withHistory(runtime, { model: body.model, system: body.system, turns: body.turns, maxTokens: body.maxTokens }, history);
+      const request: ChatRequest = { model: body.model, messages, maxTokens: body.maxTokens, temperature: body.temperature, stream: true };
+
+      // Created before the call so meta can name it; removed again if the request fails before streaming.
+      const created = existing === null;
+      const conversation = existing ?? (await deps.conversations.create(principal.accountId, firstUserText(body)));
+      const notices: ErrorEvent[] = [];
+      let opened: OpenedStream;
+      try {
+        opened = await openChatStream(deps.gateway, {
+          request,
+          principal,
+          requestId: state.requestId,
+          signal: clientSignal(req, res),
+          onFallback: (from, to) => notices.push(fallbackNotice(from, to)),
+        });
+      } catch (err) {
+        if (created) await deps.conversations.delete(conversation.id).catch(() => undefined);
+        if (isGatewayError(err) && BILLING_CODES.has(err.code) && !res.headersSent) {
+          state.errorCode = err.code;
+          sendBillingRefusal(res, err);
+          return;
+        }
+        throw err;
+      }
+      res.setHeader('X-Switchboard-Model', opened.model.id);
+      res.setHeader('X-Switchboard-Category', opened.decision.category);
+      res.setHeader('X-Switchboard-Attempts', String(opened.attempts));
+      res.setHeader('X-Switchboard-Conversation-Id', conversation.id);
+      Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
+      await streamAnswer(deps, res, opened, conversation, body, notices);
+    });
+    return router;
+  };
+}
+
