@@ -3,7 +3,7 @@
  * encode back. The upstream request is aborted when the client goes away; a stream that ends
  * early is still billed for what was produced (see gateway/handle-chat.ts).
  */
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { completeChat, openChatStream, type ChatOutcome, type GatewayDeps } from '../../gateway/handle-chat.js';
 import { estimatePromptTokens } from '../../gateway/token-estimate.js';
 import type { ClientFormat } from '../../formats/client-format.js';
@@ -11,16 +11,7 @@ import { textOf } from '../../formats/canonical.js';
 import { noteAnswer, notePrompt } from '../../logging/request-log.js';
 import { principalOf, stateOf } from '../request-state.js';
 import { startSse, writeSse } from '../sse.js';
-
-function clientSignal(req: Request, res: Response): AbortSignal {
-  const controller = new AbortController();
-  const onClose = () => {
-    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
-  };
-  res.on('close', onClose);
-  req.on('aborted', onClose);
-  return controller.signal;
-}
+import { clientSignal } from '../client-signal.js';
 
 function setOutcomeHeaders(res: Response, outcome: ChatOutcome): void {
   res.setHeader('X-Switchboard-Model', outcome.model.id);

@@ -19,6 +19,7 @@ import type { Principal } from '../../plugins/types.js';
 import { requireScope } from '../middleware/authenticate.js';
 import { principalOf, stateOf } from '../request-state.js';
 import { startSse, writeSse } from '../sse.js';
+import { clientSignal } from '../client-signal.js';
 
 export interface NativeChatDeps {
   readonly gateway: GatewayDeps;
@@ -26,16 +27,6 @@ export interface NativeChatDeps {
 }
 
 const BILLING_CODES = new Set(['insufficient_credits', 'key_limit_reached']);
-
-function clientSignal(req: Request, res: Response): AbortSignal {
-  const controller = new AbortController();
-  const onClose = () => {
-    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
-  };
-  res.on('close', onClose);
-  req.on('aborted', onClose);
-  return controller.signal;
-}
 
 function send(res: Response, event: NativeEvent): Promise<void> | void {
   return writeSse(res, encodeNativeEvent(event));
