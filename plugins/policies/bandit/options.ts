@@ -19,7 +19,7 @@ export interface BanditOptions {
 /** Defaults tuned with `npm run eval:routing` (docs/routing-eval.md). */
 export const BANDIT_DEFAULTS: Readonly<BanditOptions> = {
   prior: [1, 1],
-  discount: 0.985,
+  discount: 0.987,
   latency_weight: 0,
   latency_target_ms: 10_000,
   cost_weight: 0,
