@@ -6,6 +6,8 @@
  *   --rounds N        interleaved slices those seconds are split into (default 3)
  *   --profile DIR     run the gateway with --cpu-prof, profile written to DIR at the end
  *   --quick           only non-streaming, upstream 0 ms, c=32 (for profiling iterations)
+ *   --tsx             run the gateway from the TypeScript sources through tsx (`npm start`)
+ *                     instead of the compiled dist/ (what the Docker image runs; built first)
  *   --soak            10 minutes of mixed load, RSS over time (bench/results-soak.md)
  *   --soak-minutes M  soak length (default 10)
  */
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     soak: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string', default: '10' },
   },
 });
@@ -117,7 +120,7 @@ function machine(): string {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const profileDir = values.profile ? resolve(values.profile) : undefined;
-  const p = await startProcesses(dir, profileDir ? { profileDir } : {});
+  const p = await startProcesses(dir, { dist: !values.tsx, ...(profileDir ? { profileDir } : {}) });
   try {
     log(`gateway pid ${p.gateway.pid} at ${p.gateway.url}; baseline pid ${p.baseline.pid}; upstream ${p.upstream.url}`);
     for (const [k, v] of Object.entries(p.subsystems)) log(`  ${k}: ${v}`);
@@ -145,6 +148,7 @@ async function main(): Promise<void> {
       '',
       '## Subsystems active in the gateway',
       '',
+      `- code: ${values.tsx ? 'TypeScript sources through tsx (npm start)' : 'compiled dist/ (as in the Docker image)'}, NODE_ENV=production`,
       ...Object.entries(p.subsystems).map(([k, v]) => `- ${k}: ${v}`),
       `- request log written during the run: ${(logBytes / 2 ** 20).toFixed(1)} MB`,
       '',

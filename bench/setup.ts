@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { spawnChild, type Child } from './procs.js';
@@ -73,7 +73,17 @@ async function probe(gatewayUrl: string, adminKey: string, key: string, logFile:
   return found;
 }
 
-export async function startProcesses(dir: string, options: { profileDir?: string } = {}): Promise<Processes> {
+/** Compiles src/ and plugins/ to dist/ (what the Docker image runs) with the project's tsc. */
+function buildDist(): void {
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'ignore' });
+  } catch {
+    // tsc still emits when some file has a type error (e.g. work in progress elsewhere).
+    if (!existsSync(join(ROOT, 'dist/src/cli.js'))) throw new Error('building dist/ failed');
+  }
+}
+
+export async function startProcesses(dir: string, options: { profileDir?: string; dist?: boolean } = {}): Promise<Processes> {
   const started: Child[] = [];
   try {
     const upstream = await spawnChild([...TSX, join(ROOT, 'bench/fake-upstream.ts')], { stdoutFile: join(dir, 'upstream.out'), ready: /listening (\d+)/ });
@@ -85,7 +95,8 @@ export async function startProcesses(dir: string, options: { profileDir?: string
     const adminKey = `bkb_${randomBytes(24).toString('hex')}`;
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, stringify(gatewayConfig(dir, upstreamUrl, adminKey)));
-    const env = { PATH: process.env['PATH'], SWITCHBOARD_CONFIG: configPath, NODE_ENV: 'production' };
+    if (options.dist) buildDist();
+    const env = { PATH: process.env['PATH'], ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}), SWITCHBOARD_CONFIG: configPath, NODE_ENV: 'production', ...(options.dist ? { SWITCHBOARD_USE_DIST: '1' } : {}) };
     const created = execFileSync(process.execPath, [join(ROOT, 'bin/switchboard.js'), 'keys', 'create', '--name', 'bench', '--scopes', 'chat'], { cwd: dir, env, encoding: 'utf8' });
     const key = created.trim().split('\n').at(-1)!.trim();
 

@@ -45,8 +45,14 @@ export function readEmbeddingsBody(raw: unknown): EmbeddingsBody {
   if (estimatedTokens === undefined) {
     throw new GatewayError('request_invalid', '"input" must be a non-empty string, an array of strings, or an array of token arrays');
   }
-  return { model, body: raw, estimatedTokens };
+  // Only OpenAI's documented fields go upstream: a client must not be able to pass routing or
+  // credential fields (api_base, base_url, api_key, headers…) to an upstream that might honour them.
+  const body: JsonObject = {};
+  for (const field of FORWARDED_FIELDS) if (raw[field] !== undefined) body[field] = raw[field];
+  return { model, body, estimatedTokens };
 }
+
+const FORWARDED_FIELDS = ['model', 'input', 'encoding_format', 'dimensions', 'user'] as const;
 
 /** `usage.prompt_tokens` of an embeddings answer, if it is a non-negative integer. */
 export function promptTokensOf(answer: JsonObject): number | undefined {
