@@ -9,7 +9,7 @@
  * buffered a streaming proxy adds nothing, while the pooled HttpClient already carries the
  * timeouts, no-redirect rule and transport-error taxonomy the providers use.
  */
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import type { ApiMiddleware } from '../../app.js';
 import { chargeMicros } from '../../billing/price.js';
 import { GatewayError } from '../../errors.js';
@@ -20,6 +20,7 @@ import { mapOpenAIError } from '../../../plugins/providers/openai/map-error.js';
 import { requireScope } from '../middleware/authenticate.js';
 import { principalOf, stateOf } from '../request-state.js';
 import { promptTokensOf, readEmbeddingsBody, testModeEmbeddings, type JsonObject } from './embeddings-wire.js';
+import { clientSignal } from '../client-signal.js';
 
 export interface EmbeddingsDeps {
   readonly gateway: GatewayDeps;
@@ -51,16 +52,6 @@ function passthroughOf(model: ResolvedModel): PassthroughTarget {
 function timeoutFor(runtime: Runtime, providerName: string): number {
   const timeout = runtime.config.providers.find((p) => p.name === providerName)?.['timeout_ms'];
   return typeof timeout === 'number' && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS;
-}
-
-function clientSignal(req: Request, res: Response): AbortSignal {
-  const controller = new AbortController();
-  const onClose = () => {
-    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
-  };
-  res.on('close', onClose);
-  req.on('aborted', onClose);
-  return controller.signal;
 }
 
 function parseAnswer(text: string, provider: string): JsonObject {

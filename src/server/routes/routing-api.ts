@@ -13,6 +13,7 @@ import { route } from '../../gateway/router.js';
 import type { Runtime } from '../../gateway/runtime.js';
 import { isRecord } from '../../formats/openai/fields.js';
 import { requireScope } from '../middleware/authenticate.js';
+import type { PolicyArmStats } from '../../plugins/types.js';
 
 export interface RoutingApiDeps {
   readonly runtime: () => Runtime;
@@ -27,18 +28,8 @@ export function modelStatus(state: BreakerState): ModelStatus {
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export interface ArmStatsView {
-  readonly model: string;
-  readonly policy: string;
-  readonly pulls: number;
-  readonly successes: number;
-  readonly failures: number;
-  readonly alpha: number;
-  readonly beta: number;
-  readonly meanReward: number;
-  readonly avgLatencyMs: number;
-  readonly avgCostUsd: number;
-}
+/** One arm's statistics as /api/routing/stats shows them. */
+export type ArmStatsView = Omit<PolicyArmStats, 'category' | 'modelId'> & { readonly model: string; readonly policy: string };
 
 /** `{categories: {code: [{model, policy, pulls, …}]}}`, models sorted by id. */
 export function routingStats(runtime: Runtime): { categories: Record<string, ArmStatsView[]> } {
