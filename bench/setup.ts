@@ -96,7 +96,7 @@ export async function startProcesses(dir: string, options: { profileDir?: string
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, stringify(gatewayConfig(dir, upstreamUrl, adminKey)));
     if (options.dist) buildDist();
-    const env = { PATH: process.env['PATH'], ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}), SWITCHBOARD_CONFIG: configPath, NODE_ENV: 'production', ...(options.dist ? { SWITCHBOARD_USE_DIST: '1' } : {}) };
+    const env = { PATH: process.env['PATH'], ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}), ...(process.env['SWITCHBOARD_V8_FLAGS'] !== undefined ? { SWITCHBOARD_V8_FLAGS: process.env['SWITCHBOARD_V8_FLAGS'] } : {}), SWITCHBOARD_CONFIG: configPath, NODE_ENV: 'production', ...(options.dist ? { SWITCHBOARD_USE_DIST: '1' } : {}) };
     const created = execFileSync(process.execPath, [join(ROOT, 'bin/switchboard.js'), 'keys', 'create', '--name', 'bench', '--scopes', 'chat'], { cwd: dir, env, encoding: 'utf8' });
     const key = created.trim().split('\n').at(-1)!.trim();
 

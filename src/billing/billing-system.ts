@@ -2,6 +2,7 @@
  * Composes the credits subsystem for start.ts: the ledger, the per-key usage counters (rebuilt
  * from the ledger), the BillingPort, promo codes and the route families.
  */
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { ApiMiddleware } from '../app.js';
@@ -18,6 +19,8 @@ import { KeyUsageCounters } from './usage-windows.js';
 
 export interface BillingSystemDeps {
   readonly db: Kysely<Database>;
+  /** The raw connection under `db`: ledger writes are prepared statements group-committed on it. */
+  readonly sqlite: BetterSqlite3.Database;
   readonly runtime: () => Runtime;
   readonly clock: () => number;
   readonly logger: Logger;
@@ -35,7 +38,7 @@ export interface BillingSystem {
 }
 
 export async function createBillingSystem(deps: BillingSystemDeps): Promise<BillingSystem> {
-  const ledger = new Ledger(deps.db, deps.clock);
+  const ledger = new Ledger({ db: deps.db, sqlite: deps.sqlite }, deps.clock, (err) => deps.logger.error({ err }, 'updating the billing caches after a ledger commit failed'));
   const keyUsage = new KeyUsageCounters(deps.clock);
   await keyUsage.load(deps.db);
   const port = new LedgerBilling({
@@ -45,7 +48,7 @@ export async function createBillingSystem(deps: BillingSystemDeps): Promise<Bill
     isUnmetered: (accountId) => deps.runtime().config.billing.unmetered_accounts.includes(accountId),
     logger: deps.logger,
   });
-  const promos = new PromoCodes(deps.db, ledger, (row) => port.committed(row), deps.clock, () => deps.runtime().config.billing.promo_codes);
+  const promos = new PromoCodes({ db: deps.db, sqlite: deps.sqlite }, ledger, (row) => port.committed(row), deps.clock, () => deps.runtime().config.billing.promo_codes);
   await promos.sync();
   const routes = [
     pricingRoutes(deps.runtime),

@@ -2,8 +2,8 @@
  * BillingPort over the ledger. Reservations live in memory: Node runs one callback at a time and
  * the check-and-hold in reserve() has no await inside it, so concurrent requests in this process
  * can never hold more than an account's balance or a key's remaining limit. The committed charge
- * is a ledger row (SQLite transaction) written before settle() resolves; in-flight holds vanish
- * with the process, which is fine because they were never charged.
+ * is a ledger row, group-committed with the charges of the same tick before settle() resolves;
+ * in-flight holds vanish with the process, which is fine because they were never charged.
  */
 import { GatewayError } from '../errors.js';
 import type { ActualCharge, BillingPort, ChargeEstimate, Reservation } from '../gateway/billing-port.js';
@@ -55,40 +55,40 @@ export class LedgerBilling implements BillingPort {
 
   constructor(private readonly options: LedgerBillingOptions) {}
 
-  async reserve(principal: Principal, estimate: ChargeEstimate): Promise<Reservation> {
+  /**
+   * Pure memory when the account's balance is cached and the key limit comes from the key cache
+   * (a plain value, not a promise): the check and the hold are one synchronous step. Otherwise
+   * the balance (once per account) and the limit are loaded first.
+   */
+  reserve(principal: Principal, estimate: ChargeEstimate): Promise<Reservation> | Reservation {
     if (principal.mode === 'test') return { id: `${NOT_HELD}${++this.seq}` };
     const { accountId, keyId } = principal;
-    const limit = keyId ? await this.options.keyLimit(keyId) : null;
-    await this.ensureLoaded(accountId);
-    // From here to the end: synchronous, so the check and the hold are one atomic step.
-    const account = this.accounts.get(accountId) ?? { balance: 0, reserved: 0 };
-    const micros = Math.max(0, Math.ceil(estimate.maxCostMicros));
-    if (!this.options.isUnmetered(accountId) && (account.balance <= 0 || account.balance - account.reserved < micros)) {
-      throw new GatewayError('insufficient_credits', 'Insufficient credits');
+    const limit = keyId ? this.options.keyLimit(keyId) : null;
+    if (limit instanceof Promise || !this.accounts.has(accountId)) return this.reserveAfterLoading(principal, estimate, limit);
+    try {
+      return this.hold(accountId, keyId, estimate, limit);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    if (keyId && limit && limit.limitMicros !== null) {
-      const used = this.options.keyUsage.usageMicros(keyId, limit.limitReset);
-      const held = this.keyHeld.get(keyId) ?? 0;
-      if (used >= limit.limitMicros || used + held + micros > limit.limitMicros) {
-        throw new GatewayError('key_limit_reached', `Key limit reached: this API key's credit limit of ${describeLimit({ ...limit, limitMicros: limit.limitMicros })} is used up`);
-      }
-    }
-    const id = `r${++this.seq}`;
-    this.holds.set(id, { accountId, keyId, micros, limit });
-    account.reserved += micros;
-    this.accounts.set(accountId, account);
-    if (keyId) this.keyHeld.set(keyId, (this.keyHeld.get(keyId) ?? 0) + micros);
-    return { id };
   }
 
+  /**
+   * Resolves once the charge is committed. The write is group-committed with the other charges of
+   * the same tick; the cached balance, the key's usage counters and the hold are updated right
+   * after that commit, in ledger order, before any other callback runs.
+   */
   async settle(principal: Principal, reservation: Reservation, charge: ActualCharge): Promise<void> {
     const hold = this.holds.get(reservation.id);
     if (!hold) return;
     try {
       const entry = this.usageEntry(hold, charge);
-      const row = await this.options.ledger.append(entry);
-      this.committed(row);
-      if (hold.keyId && entry.costMicros) this.options.keyUsage.add(hold.keyId, entry.costMicros);
+      await this.options.ledger.append(entry, {
+        onCommit: (row) => {
+          this.committed(row);
+          if (hold.keyId && entry.costMicros) this.options.keyUsage.add(hold.keyId, entry.costMicros);
+          this.drop(reservation.id);
+        },
+      });
     } finally {
       this.drop(reservation.id);
     }
@@ -99,10 +99,8 @@ export class LedgerBilling implements BillingPort {
   }
 
   /** Appends a non-usage entry (grant, promo, adjustment…) and keeps the cached balance current. */
-  async credit(entry: LedgerEntryInput): Promise<LedgerRow> {
-    const row = await this.options.ledger.append(entry);
-    this.committed(row);
-    return row;
+  credit(entry: LedgerEntryInput): Promise<LedgerRow> {
+    return this.options.ledger.append(entry, { onCommit: (row) => this.committed(row) });
   }
 
   /** After a committed row: the latest committed balance (commits are serialized) wins. */
@@ -152,6 +150,34 @@ export class LedgerBilling implements BillingPort {
       // The cap above keeps usage non-negative; never refuse (and so lose) a committed charge.
       allowNegative: true,
     };
+  }
+
+  private async reserveAfterLoading(principal: Principal, estimate: ChargeEstimate, pending: KeyLimit | null | Promise<KeyLimit | null>): Promise<Reservation> {
+    const limit = await pending;
+    await this.ensureLoaded(principal.accountId);
+    return this.hold(principal.accountId, principal.keyId, estimate, limit);
+  }
+
+  /** Synchronous, so the check and the hold are one atomic step. */
+  private hold(accountId: string, keyId: string | null, estimate: ChargeEstimate, limit: KeyLimit | null): Reservation {
+    const account = this.accounts.get(accountId) ?? { balance: 0, reserved: 0 };
+    const micros = Math.max(0, Math.ceil(estimate.maxCostMicros));
+    if (!this.options.isUnmetered(accountId) && (account.balance <= 0 || account.balance - account.reserved < micros)) {
+      throw new GatewayError('insufficient_credits', 'Insufficient credits');
+    }
+    if (keyId && limit && limit.limitMicros !== null) {
+      const used = this.options.keyUsage.usageMicros(keyId, limit.limitReset);
+      const held = this.keyHeld.get(keyId) ?? 0;
+      if (used >= limit.limitMicros || used + held + micros > limit.limitMicros) {
+        throw new GatewayError('key_limit_reached', `Key limit reached: this API key's credit limit of ${describeLimit({ ...limit, limitMicros: limit.limitMicros })} is used up`);
+      }
+    }
+    const id = `r${++this.seq}`;
+    this.holds.set(id, { accountId, keyId, micros, limit });
+    account.reserved += micros;
+    this.accounts.set(accountId, account);
+    if (keyId) this.keyHeld.set(keyId, (this.keyHeld.get(keyId) ?? 0) + micros);
+    return { id };
   }
 
   private rehold(hold: Hold, micros: number): void {

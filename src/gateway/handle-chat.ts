@@ -39,6 +39,8 @@ export interface ChatOutcome {
   readonly decision: RouteDecision;
   readonly attempts: number;
   readonly warnings: readonly string[];
+  /** The prompt's token estimate (what was reserved for), for encoders that report it. */
+  readonly promptTokens: number;
 }
 
 export interface CompletedChat extends ChatOutcome {
@@ -127,7 +129,7 @@ export async function completeChat(deps: GatewayDeps, call: ChatCall): Promise<C
   const upstreamMs = success.answeredAt - success.startedAt;
   observeSuccess(runtime, decision, model, upstreamMs, costMicros);
   deps.telemetry.completed({ ...identity(call), mode: call.principal.mode, modelId: model.id, provider: model.providerName, category: decision.category, stream: false, usage, costMicros, upstreamMs, ttftMs: null, attempts: success.attempts });
-  return { model, decision, attempts: success.attempts, warnings: result.warnings ?? [], result: { ...result, usage }, costMicros, upstreamMs };
+  return { model, decision, attempts: success.attempts, warnings: result.warnings ?? [], promptTokens, result: { ...result, usage }, costMicros, upstreamMs };
 }
 
 interface FirstEvent {
@@ -233,6 +235,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     decision,
     attempts: success.attempts,
     warnings,
+    promptTokens,
     events: events(),
     costMicros: () => settledCost,
     usage: () => finalUsage,

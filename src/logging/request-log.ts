@@ -12,6 +12,7 @@ import { textOf, type Message } from '../formats/canonical.js';
 import type { Logger } from '../plugins/types.js';
 import { stateOf } from '../server/request-state.js';
 import { routeTemplateOf, trackRouteTemplate } from '../server/route-template.js';
+import { unredacted } from './logger.js';
 
 export interface RequestLogSettings {
   readonly log_prompts: boolean;
@@ -95,6 +96,9 @@ function lineFor(req: Request, res: Response, now: number, logPrompts: boolean):
 }
 
 export function requestLog(logger: Logger, settings: () => RequestLogSettings, clock: () => number): RequestHandler {
+  // lineFor writes only ids, counts and the route template (and, when log_prompts is on, the
+  // prompt and answer on purpose): nothing for redaction to find.
+  const lines = unredacted(logger);
   return (req, res, next) => {
     trackRouteTemplate(req, res);
     const logPrompts = settings().log_prompts;
@@ -105,8 +109,8 @@ export function requestLog(logger: Logger, settings: () => RequestLogSettings, c
       written = true;
       try {
         const line = lineFor(req, res, clock(), logPrompts);
-        if (res.statusCode >= 500) logger.warn(line, 'request');
-        else logger.info(line, 'request');
+        if (res.statusCode >= 500) lines.warn(line, 'request');
+        else lines.info(line, 'request');
       } catch (err) {
         logger.error({ err: (err as Error).message }, 'writing the request log failed');
       }

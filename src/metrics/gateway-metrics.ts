@@ -8,6 +8,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { BreakerState, CircuitBreakers } from '../gateway/circuit-breaker.js';
 import type { Runtime } from '../gateway/runtime.js';
 import type { AttemptEvent, CompletionEvent, FallbackEvent, GatewayTelemetry, RoutedEvent } from '../gateway/telemetry.js';
+import { counterChildren, histogramChildren } from './label-cache.js';
 import { LATENCY_BUCKETS } from './registry.js';
 
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -31,6 +32,15 @@ export class GatewayMetrics implements GatewayTelemetry {
   private readonly attemptsPerRequest: Histogram<never>;
   private readonly rateLimitedRequests: Counter<'limit'>;
   private readonly breakerTransitions: Counter<'model' | 'state'>;
+  // Cached children for the per-request series (label values in labelNames order).
+  private readonly routingDecisionsBy: (...values: string[]) => Counter.Internal;
+  private readonly upstreamRequestsBy: (...values: string[]) => Counter.Internal;
+  private readonly upstreamLatencyBy: (...values: string[]) => Histogram.Internal<string>;
+  private readonly completionsBy: (...values: string[]) => Counter.Internal;
+  private readonly tokensBy: (...values: string[]) => Counter.Internal;
+  private readonly costBy: (...values: string[]) => Counter.Internal;
+  private readonly ttftBy: (...values: string[]) => Histogram.Internal<string>;
+  private readonly upstreamDurationBy: (...values: string[]) => Histogram.Internal<string>;
 
   constructor(registry: Registry, deps: GatewayMetricsDeps) {
     const registers = [registry];
@@ -47,6 +57,14 @@ export class GatewayMetrics implements GatewayTelemetry {
     this.attemptsPerRequest = new Histogram({ name: 'switchboard_attempts_per_request', help: 'Upstream attempts needed per completed request.', buckets: [1, 2, 3, 4, 5, 8], registers });
     this.rateLimitedRequests = new Counter({ name: 'switchboard_rate_limited_requests_total', help: 'Requests refused by the per-key rate limit, by which limit (requests or tokens).', labelNames: ['limit'], registers });
     this.breakerTransitions = new Counter({ name: 'switchboard_circuit_breaker_transitions_total', help: 'Circuit breaker state changes by model and new state.', labelNames: ['model', 'state'], registers });
+    this.routingDecisionsBy = counterChildren(this.routingDecisions);
+    this.upstreamRequestsBy = counterChildren(this.upstreamRequests);
+    this.upstreamLatencyBy = histogramChildren(this.upstreamLatency);
+    this.completionsBy = counterChildren(this.completions);
+    this.tokensBy = counterChildren(this.tokens);
+    this.costBy = counterChildren(this.cost);
+    this.ttftBy = histogramChildren(this.ttft);
+    this.upstreamDurationBy = histogramChildren(this.upstreamDuration);
     // Present from the first scrape, so rate() works before the first refusal.
     for (const limit of ['requests', 'tokens'] as const) this.rateLimitedRequests.inc({ limit }, 0);
 
@@ -90,13 +108,13 @@ export class GatewayMetrics implements GatewayTelemetry {
   }
 
   routed(e: RoutedEvent): void {
-    this.routingDecisions.inc({ category: e.category, model: e.modelId, policy: e.policy });
+    this.routingDecisionsBy(e.category, e.modelId, e.policy).inc();
   }
 
   attempt(e: AttemptEvent): void {
     const outcome = e.ok ? 'ok' : 'error';
-    this.upstreamRequests.inc({ provider: e.provider, model: e.modelId, outcome });
-    this.upstreamLatency.observe({ provider: e.provider, model: e.modelId, outcome }, e.latencyMs / 1000);
+    this.upstreamRequestsBy(e.provider, e.modelId, outcome).inc();
+    this.upstreamLatencyBy(e.provider, e.modelId, outcome).observe(e.latencyMs / 1000);
     if (!e.ok) this.upstreamErrors.inc({ provider: e.provider, reason: e.errorCode ?? 'unknown' });
   }
 
@@ -105,12 +123,12 @@ export class GatewayMetrics implements GatewayTelemetry {
   }
 
   completed(e: CompletionEvent): void {
-    this.completions.inc({ model: e.modelId, provider: e.provider, category: e.category, stream: String(e.stream), mode: e.mode });
-    this.tokens.inc({ model: e.modelId, direction: 'input' }, e.usage.inputTokens);
-    this.tokens.inc({ model: e.modelId, direction: 'output' }, e.usage.outputTokens);
-    this.cost.inc({ model: e.modelId }, e.costMicros / 1e6);
-    this.upstreamDuration.observe({ model: e.modelId }, e.upstreamMs / 1000);
-    if (e.ttftMs !== null) this.ttft.observe({ model: e.modelId }, e.ttftMs / 1000);
+    this.completionsBy(e.modelId, e.provider, e.category, e.stream ? 'true' : 'false', e.mode).inc();
+    this.tokensBy(e.modelId, 'input').inc(e.usage.inputTokens);
+    this.tokensBy(e.modelId, 'output').inc(e.usage.outputTokens);
+    this.costBy(e.modelId).inc(e.costMicros / 1e6);
+    this.upstreamDurationBy(e.modelId).observe(e.upstreamMs / 1000);
+    if (e.ttftMs !== null) this.ttftBy(e.modelId).observe(e.ttftMs / 1000);
     this.attemptsPerRequest.observe(e.attempts);
   }
 

@@ -6,6 +6,7 @@
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { routeTemplateOf, trackRouteTemplate } from '../server/route-template.js';
+import { counterChildren, histogramChildren } from './label-cache.js';
 import { LATENCY_BUCKETS, OVERHEAD_BUCKETS } from './registry.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -21,6 +22,9 @@ export function httpMetrics(registry: Registry): RequestHandler {
   const duration = new Histogram({ name: 'switchboard_http_request_duration_seconds', help: 'HTTP request duration until the last byte, by method, route template and status.', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers });
   const overhead = new Histogram({ name: 'switchboard_gateway_overhead_seconds', help: 'Gateway overhead per completion: request time (to the first byte for streams) minus time waiting on the provider.', labelNames: ['stream'], buckets: OVERHEAD_BUCKETS, registers });
   const activeStreams = new Gauge({ name: 'switchboard_active_streams', help: 'Server-sent event responses currently open.', registers });
+  const requestsBy = counterChildren(requests);
+  const durationBy = histogramChildren(duration);
+  const overheadBy = histogramChildren(overhead);
 
   return (req, res, next) => {
     const started = process.hrtime.bigint();
@@ -41,11 +45,13 @@ export function httpMetrics(registry: Registry): RequestHandler {
       done = true;
       if (streaming) activeStreams.dec();
       const method = METHODS.has(req.method) ? req.method : 'OTHER';
-      const labels = { method, route: routeTemplateOf(req, res), status: String(res.statusCode) };
-      requests.inc(labels);
-      duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-      const reported = Number(res.getHeader(OVERHEAD_HEADER));
-      if (res.getHeader(OVERHEAD_HEADER) !== undefined && Number.isFinite(reported) && reported >= 0) overhead.observe({ stream: String(streaming) }, reported / 1000);
+      const route = routeTemplateOf(req, res);
+      const status = String(res.statusCode);
+      requestsBy(method, route, status).inc();
+      durationBy(method, route, status).observe(Number(process.hrtime.bigint() - started) / 1e9);
+      const header = res.getHeader(OVERHEAD_HEADER);
+      const reported = Number(header);
+      if (header !== undefined && Number.isFinite(reported) && reported >= 0) overheadBy(streaming ? 'true' : 'false').observe(reported / 1000);
     };
     res.once('finish', finish);
     res.once('close', finish);

@@ -23,8 +23,15 @@ function segmentsMatch(template: string, path: string): boolean {
 function pickTemplate(routePath: unknown, path: string): string | undefined {
   if (typeof routePath === 'string') return routePath;
   if (!Array.isArray(routePath)) return undefined;
-  const strings = routePath.filter((p): p is string => typeof p === 'string');
-  return strings.find((p) => segmentsMatch(p, path)) ?? strings[0];
+  let first: string | undefined;
+  for (const p of routePath) {
+    if (typeof p !== 'string') continue;
+    if (p === path) return p;
+    first ??= p;
+  }
+  if (first === undefined) return undefined;
+  for (const p of routePath) if (typeof p === 'string' && segmentsMatch(p, path)) return p;
+  return first;
 }
 
 /** Computes the template from the request as it is now. */

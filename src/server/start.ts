@@ -121,12 +121,15 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   // Credits: ledger, reservations, key-limit windows, usage/pricing/credits/redeem routes.
   const billingSystem = await createBillingSystem({
     db: database.db,
+    sqlite: database.sqlite,
     runtime: () => runtime,
     clock,
     logger,
-    keyLimit: async (keyId) => {
-      const record = await keyStore.findByIdCached(keyId);
-      return record && { limitMicros: record.limitMicros, limitReset: record.limitReset };
+    // A plain value when the key is cached, so reserve() stays synchronous and in memory.
+    keyLimit: (keyId) => {
+      const limitOf = (record: Awaited<ReturnType<typeof keyStore.findById>>) => record && { limitMicros: record.limitMicros, limitReset: record.limitReset };
+      const record = keyStore.findByIdCached(keyId);
+      return record instanceof Promise ? record.then(limitOf) : limitOf(record);
     },
     rateLimit: (principal) => rateLimiter.status(principal),
   });
@@ -141,6 +144,8 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const closers: (() => Promise<void> | void)[] = [];
   apiRoutes.push(adminReloadRoutes(() => reloadConfig()));
   apiRoutes.push(...billingSystem.routes);
+  // Charges still queued for the next group commit are written before the database closes.
+  closers.push(() => billingSystem.ledger.flush());
   const jobs = startJobs(database.db as Kysely<unknown>, database.sqlite, {
     requestLogsDays: () => runtime.config.retention.request_logs_days,
     conversationsDays: () => runtime.config.retention.conversations_days,

@@ -3,7 +3,7 @@
  * upstream connections are pooled across requests. Redirects are never followed (a provider
  * credential must never be sent to a URL the provider did not configure).
  */
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
 
 export interface UpstreamResponse {
@@ -44,6 +44,30 @@ export function classifyTransportError(err: unknown, provider: string, signal: A
   return new GatewayError('upstream_unavailable', `Provider ${provider} is unreachable (${code || 'connection failed'})`, { provider, cause: err });
 }
 
+interface Target {
+  readonly origin: string;
+  readonly path: string;
+}
+
+/**
+ * origin + path of a URL, parsed once per distinct URL (provider endpoints come from the config,
+ * so there are few): undici's `request(url)` builds and reads a URL object on every call.
+ */
+function targetCache(): (url: string) => Target {
+  const targets = new Map<string, Target>();
+  return (url) => {
+    let target = targets.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError('Invalid URL protocol: the URL must start with `http:` or `https:`.');
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      if (targets.size >= 1000) targets.clear();
+      targets.set(url, target);
+    }
+    return target;
+  };
+}
+
 export function createHttpClient(options: { connectionsPerOrigin?: number; keepAliveMs?: number } = {}): HttpClient {
   const agent = new Agent({
     keepAliveTimeout: options.keepAliveMs ?? 30_000,
@@ -51,26 +75,39 @@ export function createHttpClient(options: { connectionsPerOrigin?: number; keepA
     connections: options.connectionsPerOrigin ?? 256,
     pipelining: 1,
   });
+  const targetOf = targetCache();
 
   return {
     async send(url, req) {
-      let res: Awaited<ReturnType<typeof request>>;
+      let res: Dispatcher.ResponseData;
       // undici's own timers are coarse (about a second); this one is exact for the headers.
-      const headersDeadline = new AbortController();
-      const timer = setTimeout(() => headersDeadline.abort(), req.timeoutMs);
-      const signal = AbortSignal.any([req.signal, headersDeadline.signal]);
+      // One controller, fed by the caller's signal and by the timer: AbortSignal.any costs
+      // more (weak refs, a registry) and keeps its sources alive until they are collected.
+      const controller = new AbortController();
+      const signal = controller.signal;
+      let timedOut = false;
+      const forward = () => controller.abort(req.signal.reason);
+      if (req.signal.aborted) forward();
+      else req.signal.addEventListener('abort', forward, { once: true });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, req.timeoutMs);
       try {
-        res = await request(url, {
+        const { origin, path } = targetOf(url);
+        res = await agent.request({
+          origin,
+          path,
           method: req.method ?? 'POST',
           headers: req.headers,
           body: req.body ?? null,
           signal,
-          dispatcher: agent,
           headersTimeout: req.timeoutMs,
           bodyTimeout: req.timeoutMs,
         });
       } catch (err) {
-        if (headersDeadline.signal.aborted && !req.signal.aborted) {
+        req.signal.removeEventListener('abort', forward);
+        if (timedOut && !req.signal.aborted) {
           throw new GatewayError('upstream_timeout', `Provider ${req.provider} did not answer within ${req.timeoutMs} ms`, { provider: req.provider });
         }
         throw classifyTransportError(err, req.provider, req.signal);

@@ -40,7 +40,7 @@ async function setup(startIso: string) {
   let now = at(startIso);
   const clock = () => now;
   await handle.db.insertInto('accounts').values({ id: 'acct', name: 'acct', created_at: startIso }).execute();
-  const ledger = new Ledger(handle.db, clock);
+  const ledger = new Ledger(handle, clock);
   await ledger.append({ accountId: 'acct', type: 'grant', amountMicros: 100_000_000 });
   const counters = new KeyUsageCounters(clock);
   await counters.load(handle.db);

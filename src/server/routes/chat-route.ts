@@ -5,7 +5,6 @@
  */
 import type { RequestHandler, Response } from 'express';
 import { completeChat, openChatStream, type ChatOutcome, type GatewayDeps } from '../../gateway/handle-chat.js';
-import { estimatePromptTokens } from '../../gateway/token-estimate.js';
 import type { ClientFormat } from '../../formats/client-format.js';
 import { textOf } from '../../formats/canonical.js';
 import { noteAnswer, notePrompt } from '../../logging/request-log.js';
@@ -28,12 +27,12 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     notePrompt(res, request.messages);
     const signal = clientSignal(req, res);
     const call = { request, principal, requestId: state.requestId, signal };
-    const meta = (modelId: string) => ({
+    const meta = (outcome: ChatOutcome) => ({
       id: format.responseId(state.requestId),
-      model: modelId,
+      model: outcome.model.id,
       created: Math.floor(deps.clock() / 1000),
       includeUsage,
-      inputTokens: estimatePromptTokens(request),
+      inputTokens: outcome.promptTokens,
     });
 
     if (!request.stream) {
@@ -42,7 +41,7 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
       Object.assign(state, { modelId: done.model.id, category: done.decision.category, inputTokens: done.result.usage.inputTokens, outputTokens: done.result.usage.outputTokens, costMicros: done.costMicros, upstreamMs: done.upstreamMs, attempts: done.attempts });
       res.setHeader('X-Switchboard-Overhead-Ms', (deps.clock() - state.startedAt - done.upstreamMs).toFixed(2));
       noteAnswer(res, textOf(done.result.content));
-      res.json(format.encodeResult(done.result, meta(done.model.id)));
+      res.json(format.encodeResult(done.result, meta(done)));
       return;
     }
 
@@ -52,7 +51,7 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     // Time to first byte minus the provider's time to its first event (upstreamMs() runs to now).
     res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, deps.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
     startSse(res);
-    const encoder = format.streamEncoder(meta(opened.model.id));
+    const encoder = format.streamEncoder(meta(opened));
     try {
       for await (const event of opened.events) {
         if (res.destroyed) break;
