@@ -7,6 +7,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { BreakerState, CircuitBreakers } from '../gateway/circuit-breaker.js';
 import type { Runtime } from '../gateway/runtime.js';
+import type { PolicyArmStats } from '../plugins/types.js';
 import type { AttemptEvent, CompletionEvent, FallbackEvent, GatewayTelemetry, RoutedEvent } from '../gateway/telemetry.js';
 import { counterChildren, histogramChildren } from './label-cache.js';
 import { LATENCY_BUCKETS } from './registry.js';
@@ -16,6 +17,13 @@ export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'h
 export interface GatewayMetricsDeps {
   readonly runtime: () => Runtime;
   readonly breakers: CircuitBreakers;
+}
+
+/** Every learning arm of every policy, with its metric labels (read at scrape time). */
+function eachArm(runtime: Runtime, visit: (labels: { policy: string; category: string; model: string }, arm: PolicyArmStats) => void): void {
+  for (const [policy, impl] of runtime.policies) {
+    for (const arm of impl.stats?.() ?? []) visit({ policy, category: arm.category, model: arm.modelId }, arm);
+  }
 }
 
 export class GatewayMetrics implements GatewayTelemetry {
@@ -85,12 +93,10 @@ export class GatewayMetrics implements GatewayTelemetry {
       registers,
       collect() {
         this.reset();
-        for (const [policy, impl] of deps.runtime().policies) {
-          for (const arm of impl.stats?.() ?? []) {
-            const total = arm.alpha + arm.beta;
-            if (total > 0) this.set({ policy, category: arm.category, model: arm.modelId }, arm.alpha / total);
-          }
-        }
+        eachArm(deps.runtime(), (labels, arm) => {
+          const total = arm.alpha + arm.beta;
+          if (total > 0) this.set(labels, arm.alpha / total);
+        });
       },
     });
     new Gauge({
@@ -100,9 +106,7 @@ export class GatewayMetrics implements GatewayTelemetry {
       registers,
       collect() {
         this.reset();
-        for (const [policy, impl] of deps.runtime().policies) {
-          for (const arm of impl.stats?.() ?? []) this.set({ policy, category: arm.category, model: arm.modelId }, arm.pulls);
-        }
+        eachArm(deps.runtime(), (labels, arm) => this.set(labels, arm.pulls));
       },
     });
   }
