@@ -11,9 +11,6 @@ export interface ArmState {
   failures: number;
   latencySumMs: number;
   costSumUsd: number;
-  /** CUSUM statistics for a downward and an upward shift of the mean reward. */
-  cusumDown: number;
-  cusumUp: number;
 }
 
 export type Prior = readonly [number, number];
@@ -27,8 +24,6 @@ export function newArm(): ArmState {
     failures: 0,
     latencySumMs: 0,
     costSumUsd: 0,
-    cusumDown: 0,
-    cusumUp: 0,
   };
 }
 
@@ -63,8 +58,6 @@ export function shrinkEvidence(arm: ArmState, maxPulls: number): void {
     arm.evidenceSuccess *= k;
     arm.evidenceFailure *= k;
   }
-  arm.cusumDown = 0;
-  arm.cusumUp = 0;
 }
 
 const FIELDS = [
@@ -75,17 +68,20 @@ const FIELDS = [
   'failures',
   'latencySumMs',
   'costSumUsd',
-  'cusumDown',
-  'cusumUp',
 ] as const satisfies readonly (keyof ArmState)[];
 
-/** An ArmState from untrusted input, or null when any field is missing, negative or not finite. */
+/**
+ * An ArmState from untrusted input, or null when a field is negative, not finite or not a number.
+ * A missing field counts as 0, and unknown fields (e.g. the CUSUM statistics of older snapshots)
+ * are ignored, so snapshots of other versions of the arm still restore.
+ */
 export function parseArm(value: unknown): ArmState | null {
   if (typeof value !== 'object' || value === null) return null;
   const record = value as Record<string, unknown>;
   const arm = newArm();
   for (const field of FIELDS) {
     const v = record[field];
+    if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return null;
     arm[field] = v;
   }

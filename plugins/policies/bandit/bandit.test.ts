@@ -113,17 +113,78 @@ describe('bandit policy', () => {
     expect(observeRun(0.9)).toBeGreaterThan(0.9);
   });
 
-  it('shrinks the category on a detected change', () => {
-    const policy = make(seededRandom(1), { discount: 1, reset_pulls: 10, change_threshold: 3 });
-    for (let i = 0; i < 200; i++) {
-      policy.observe({ category: 'code', modelId: 'b', ok: i % 10 !== 0, latencyMs: 1, costUsd: 0 });
+  /** a at 90% and b at 70% over 100 attempts each (deterministic), so a leads b clearly. */
+  function seeded(options: Partial<BanditOptions> = {}) {
+    const policy = make(seededRandom(4), { discount: 1, ...options });
+    for (let i = 0; i < 100; i++) {
+      policy.observe({ category: 'code', modelId: 'a', ok: i % 10 !== 0, latencyMs: 1, costUsd: 0 });
+      policy.observe({ category: 'code', modelId: 'b', ok: i % 10 < 7, latencyMs: 1, costUsd: 0 });
     }
-    const before = policy.stats()[0];
-    expect((before?.alpha ?? 0) + (before?.beta ?? 0)).toBeGreaterThan(150);
-    for (let i = 0; i < 60; i++) policy.observe({ category: 'code', modelId: 'b', ok: i % 2 === 0, latencyMs: 1, costUsd: 0 });
-    const after = policy.stats()[0];
-    expect((after?.alpha ?? 0) + (after?.beta ?? 0)).toBeLessThan(100);
-    expect(after?.pulls).toBe(260);
+    return policy;
+  }
+  const AB = [candidate('a'), candidate('b')];
+  const firstOf = (policy: Required<Policy>) => (policy.rank(AB, ROUTE)[0] as Candidate).modelId;
+  const observeA = (policy: Required<Policy>, ok: boolean) =>
+    policy.observe({ category: 'code', modelId: 'a', ok, latencyMs: 1, costUsd: 0 });
+  const evidence = (policy: Required<Policy>, id: string) => {
+    const s = policy.stats().find((x) => x.modelId === id);
+    return (s?.alpha ?? 0) + (s?.beta ?? 0) - 2;
+  };
+
+  it('puts the runner-up on trial when the leader seems to fall behind it, then ends an unconfirmed trial', () => {
+    const policy = seeded();
+    for (let i = 0; i < 50; i++) expect(firstOf(policy)).toBe('a');
+    for (let i = 0; i < 3; i++) observeA(policy, false);
+    // The evidence for a swap passed change_threshold: b is first for the whole trial, a stays second.
+    for (let i = 0; i < BANDIT_DEFAULTS.trial_requests + 5; i++) expect(ids(policy.rank(AB, ROUTE))).toEqual(['b', 'a']);
+    // a recovers: the statistic drops below the threshold, so the trial ends at the next request.
+    for (let i = 0; i < 3; i++) observeA(policy, true);
+    for (let i = 0; i < 50; i++) expect(firstOf(policy)).toBe('a');
+  });
+
+  it('does not start trials without change detection', () => {
+    const policy = seeded({ change_detection: false });
+    for (let i = 0; i < 3; i++) observeA(policy, false);
+    for (let i = 0; i < 50; i++) expect(firstOf(policy)).toBe('a');
+  });
+
+  it('confirms a swap by letting the two arms re-learn from recent outcomes', () => {
+    const policy = seeded();
+    firstOf(policy);
+    expect(evidence(policy, 'a')).toBeGreaterThan(99);
+    for (let i = 0; i < 4; i++) observeA(policy, false);
+    expect(evidence(policy, 'a')).toBeGreaterThan(99);
+    for (let i = 0; i < 4; i++) observeA(policy, false);
+    // commit_threshold passed: both keep at most reset_pulls effective observations (+ the ones since).
+    expect(evidence(policy, 'a')).toBeLessThan(BANDIT_DEFAULTS.reset_pulls + 5);
+    expect(evidence(policy, 'b')).toBeCloseTo(BANDIT_DEFAULTS.reset_pulls);
+    expect(policy.stats().find((x) => x.modelId === 'a')?.pulls).toBe(108);
+    expect(firstOf(policy)).toBe('b');
+  });
+
+  it('keeps most first choices on the best arm and follows a swap, even without fallback observations', () => {
+    const world = seededRandom(21);
+    const steady = play(make(seededRandom(20)), RATES, world, 1500).slice(-500);
+    expect(steady.filter((id) => id === 'b').length / steady.length).toBeGreaterThan(0.75);
+    const policy = make(seededRandom(20));
+    play(policy, RATES, seededRandom(21), 1000);
+    const after = play(policy, { a: 0.3, b: 0.6, c: 0.85 }, seededRandom(22), 600).slice(-300);
+    expect(after.filter((id) => id === 'c').length / after.length).toBeGreaterThan(0.75);
+  });
+
+  it('restores older snapshots: CUSUM fields ignored, missing fields 0, no watches', () => {
+    const policy = make(seededRandom(1));
+    policy.restore({
+      version: 1,
+      arms: [
+        { category: 'code', modelId: 'a', evidenceSuccess: 3, evidenceFailure: 1, pulls: 4, successes: 3, failures: 1, latencySumMs: 40, costSumUsd: 0, cusumDown: 0.5, cusumUp: 0 },
+        { category: 'code', modelId: 'b', evidenceSuccess: 2, evidenceFailure: 2, pulls: 4 },
+      ],
+    });
+    const byId = new Map(policy.stats().map((s) => [s.modelId, s]));
+    expect(byId.get('a')).toMatchObject({ alpha: 4, beta: 2, pulls: 4, avgLatencyMs: 10 });
+    expect(byId.get('b')).toMatchObject({ alpha: 3, beta: 3, successes: 0, avgCostUsd: 0 });
+    expect((policy.snapshot() as { watches: unknown[] }).watches).toEqual([]);
   });
 
   it('continues identically after snapshot → JSON → restore into a new instance', () => {

@@ -1,29 +1,33 @@
 /**
- * Two-sided CUSUM on an arm's rewards. The reference is the arm's current posterior mean p0;
- * each reward adds its log-likelihood ratio of p0 ± delta against p0, clipped at 0. A
- * statistic above the threshold means the arm has most likely shifted by about delta or more.
+ * Ranking-reversal test between a category's leader and runner-up (the two best arms by
+ * posterior mean). Each reward of either arm adds its log-likelihood ratio of "the two have
+ * swapped" (leader at the runner-up's mean, runner-up at the leader's) against "no change",
+ * CUSUM-style (clipped at 0). The assumed gap is at least `minGap`, so the test keeps its
+ * power while the two estimates drift towards each other after a real swap.
  */
-import type { ArmState } from './arm.js';
-
-export interface ChangeTest {
-  readonly delta: number;
-  readonly threshold: number;
-  readonly minPulls: number;
+export interface ReversalTest {
+  readonly minGap: number;
 }
 
 const EPS = 1e-3;
 
-function llr(reward: number, p0: number, p1: number): number {
-  return reward * Math.log(p1 / p0) + (1 - reward) * Math.log((1 - p1) / (1 - p0));
+function clampP(p: number): number {
+  return p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
 }
 
-/** Updates the arm's CUSUM statistics with one reward (before it is added); true when a change is detected. */
-export function cusumStep(arm: ArmState, reward: number, p0Raw: number, pulls: number, test: ChangeTest): boolean {
-  if (pulls < test.minPulls) return false;
-  const p0 = Math.min(1 - EPS, Math.max(EPS, p0Raw));
-  const down = Math.max(EPS, p0 - test.delta);
-  const up = Math.min(1 - EPS, p0 + test.delta);
-  arm.cusumDown = down < p0 ? Math.max(0, arm.cusumDown + llr(reward, p0, down)) : 0;
-  arm.cusumUp = up > p0 ? Math.max(0, arm.cusumUp + llr(reward, p0, up)) : 0;
-  return arm.cusumDown > test.threshold || arm.cusumUp > test.threshold;
+/** The statistic after one reward in [0, 1] of the leader (isLeader) or the runner-up. */
+export function reversalStep(
+  statistic: number,
+  reward: number,
+  isLeader: boolean,
+  leaderMean: number,
+  runnerUpMean: number,
+  test: ReversalTest,
+): number {
+  const gap = Math.max(leaderMean - runnerUpMean, test.minGap);
+  const p0 = clampP(isLeader ? leaderMean : runnerUpMean);
+  const p1 = clampP(isLeader ? leaderMean - gap : runnerUpMean + gap);
+  const llr = reward * Math.log(p1 / p0) + (1 - reward) * Math.log((1 - p1) / (1 - p0));
+  const next = statistic + llr;
+  return next > 0 ? next : 0;
 }

@@ -14,12 +14,14 @@ export interface BanditOptions {
   change_threshold: number;
   change_min_pulls: number;
   reset_pulls: number;
+  trial_requests: number;
+  commit_threshold: number;
 }
 
 /** Defaults tuned with `npm run eval:routing` (docs/routing-eval.md). */
 export const BANDIT_DEFAULTS: Readonly<BanditOptions> = {
   prior: [1, 1],
-  discount: 0.987,
+  discount: 0.997,
   latency_weight: 0,
   latency_target_ms: 10_000,
   cost_weight: 0,
@@ -27,10 +29,12 @@ export const BANDIT_DEFAULTS: Readonly<BanditOptions> = {
   sharpen: 16,
   sharpen_pulls: 60,
   change_detection: true,
-  change_delta: 0.06,
-  change_threshold: 3,
-  change_min_pulls: 30,
-  reset_pulls: 25,
+  change_delta: 0.1,
+  change_threshold: 2.5,
+  change_min_pulls: 40,
+  reset_pulls: 40,
+  trial_requests: 25,
+  commit_threshold: 4,
 };
 
 const positive = (description: string, dflt: number) =>
@@ -74,27 +78,34 @@ export const banditOptionsSchema: JSONSchemaType<BanditOptions> = {
     change_detection: {
       type: 'boolean',
       default: BANDIT_DEFAULTS.change_detection,
-      description: "Whether a CUSUM test on each arm's rewards watches for a shift and, on one, shrinks the category's evidence.",
+      description: "Whether each category's two best arms are watched for a reversal, putting the runner-up on trial when one is suspected.",
     },
     change_delta: {
       type: 'number',
       exclusiveMinimum: 0,
       maximum: 0.5,
       default: BANDIT_DEFAULTS.change_delta,
-      description: 'Smallest shift in an arm\'s mean reward (up or down) the change test is tuned to detect.',
+      description: 'Smallest gap between leader and runner-up that the reversal test assumes when it tests whether the two swapped.',
     },
-    change_threshold: positive('Log-likelihood ratio at which the change test fires; higher means fewer false alarms and slower detection.', BANDIT_DEFAULTS.change_threshold),
+    change_threshold: positive('Log-likelihood ratio of a swap at which the runner-up is put on trial; higher means fewer needless trials and slower recovery.', BANDIT_DEFAULTS.change_threshold),
     change_min_pulls: {
       type: 'number',
       minimum: 0,
       default: BANDIT_DEFAULTS.change_min_pulls,
-      description: 'Effective observations an arm needs before its rewards are tested for a change.',
+      description: 'Effective observations an arm needs before it can be the leader watched by the reversal test (keep it at most reset_pulls).',
     },
     reset_pulls: {
       type: 'number',
       minimum: 0,
       default: BANDIT_DEFAULTS.reset_pulls,
-      description: 'On a detected change, every arm of the category keeps at most this many effective observations (its mean is kept).',
+      description: 'On a confirmed swap, the leader and runner-up keep at most this many effective observations (their means are kept).',
     },
+    trial_requests: {
+      type: 'integer',
+      minimum: 1,
+      default: BANDIT_DEFAULTS.trial_requests,
+      description: 'Requests for which a runner-up on trial is the first choice before the trial can end.',
+    },
+    commit_threshold: positive('Log-likelihood ratio of a swap at which a trial is confirmed and the two arms re-learn from recent outcomes.', BANDIT_DEFAULTS.commit_threshold),
   },
 };
