@@ -33,7 +33,8 @@ export class KeyStore {
   private readonly byHash = new Map<string, KeyRecord>();
   /** Key id → hash of the cached record (entries may be stale; byHash is the truth). */
   private readonly hashById = new Map<string, string>();
-  private readonly pendingTouches = new Map<string, string>();
+  /** Key id → last use (epoch ms), formatted only when flushed or read. */
+  private readonly pendingTouches = new Map<string, number>();
   private lastDataVersion: number | undefined;
   private lastCheckAt = -Infinity;
   private prefix: string;
@@ -133,7 +134,7 @@ export class KeyStore {
 
   /** Records use without a write per request; flushed by a timer and at shutdown. */
   touch(id: string): void {
-    this.pendingTouches.set(id, new Date(this.options.clock()).toISOString());
+    this.pendingTouches.set(id, this.options.clock());
   }
 
   async flushTouches(): Promise<void> {
@@ -141,13 +142,14 @@ export class KeyStore {
     const batch = [...this.pendingTouches];
     this.pendingTouches.clear();
     await this.db.transaction().execute(async (trx) => {
-      for (const [id, at] of batch) await trx.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+      for (const [id, at] of batch) await trx.updateTable('api_keys').set({ last_used_at: new Date(at).toISOString() }).where('id', '=', id).execute();
     });
   }
 
   /** The last_used_at a key has, including a not-yet-flushed touch. */
   lastUsedAt(record: KeyRecord): string | null {
-    return this.pendingTouches.get(record.id) ?? record.lastUsedAt;
+    const pending = this.pendingTouches.get(record.id);
+    return pending === undefined ? record.lastUsedAt : new Date(pending).toISOString();
   }
 
   private checkExternalWrites(): void {

@@ -11,6 +11,7 @@ import { microsToUsd } from '../billing/price.js';
 import { textOf, type Message } from '../formats/canonical.js';
 import type { Logger } from '../plugins/types.js';
 import { stateOf } from '../server/request-state.js';
+import { onResponseDone } from '../server/response-hooks.js';
 import { routeTemplateOf, trackRouteTemplate } from '../server/route-template.js';
 import { unredacted } from './logger.js';
 
@@ -103,10 +104,7 @@ export function requestLog(logger: Logger, settings: () => RequestLogSettings, c
     trackRouteTemplate(req, res);
     const logPrompts = settings().log_prompts;
     if (logPrompts) (res.locals as Record<string, unknown>)[CAPTURE] = { answer: '' } satisfies TextCapture;
-    let written = false;
-    const write = () => {
-      if (written) return;
-      written = true;
+    onResponseDone(res, () => {
       try {
         const line = lineFor(req, res, clock(), logPrompts);
         if (res.statusCode >= 500) lines.warn(line, 'request');
@@ -114,9 +112,7 @@ export function requestLog(logger: Logger, settings: () => RequestLogSettings, c
       } catch (err) {
         logger.error({ err: (err as Error).message }, 'writing the request log failed');
       }
-    };
-    res.once('finish', write);
-    res.once('close', write);
+    });
     next();
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { onResponseDone, onResponseHead } from '../server/response-hooks.js';
 import { routeTemplateOf, trackRouteTemplate } from '../server/route-template.js';
 import { counterChildren, histogramChildren } from './label-cache.js';
 import { LATENCY_BUCKETS, OVERHEAD_BUCKETS } from './registry.js';
@@ -27,34 +28,26 @@ export function httpMetrics(registry: Registry): RequestHandler {
   const overheadBy = histogramChildren(overhead);
 
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     trackRouteTemplate(req, res);
     let streaming = false;
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
-      if (!streaming && isEventStream(res.getHeader('content-type'))) {
+    onResponseHead(res, () => {
+      if (isEventStream(res.getHeader('content-type'))) {
         streaming = true;
         activeStreams.inc();
       }
-      return writeHead.apply(this, args);
-    } as typeof writeHead;
-
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
+    });
+    onResponseDone(res, () => {
       if (streaming) activeStreams.dec();
       const method = METHODS.has(req.method) ? req.method : 'OTHER';
       const route = routeTemplateOf(req, res);
       const status = String(res.statusCode);
       requestsBy(method, route, status).inc();
-      durationBy(method, route, status).observe(Number(process.hrtime.bigint() - started) / 1e9);
+      durationBy(method, route, status).observe((performance.now() - started) / 1000);
       const header = res.getHeader(OVERHEAD_HEADER);
       const reported = Number(header);
       if (header !== undefined && Number.isFinite(reported) && reported >= 0) overheadBy(streaming ? 'true' : 'false').observe(reported / 1000);
-    };
-    res.once('finish', finish);
-    res.once('close', finish);
+    });
     next();
   };
 }

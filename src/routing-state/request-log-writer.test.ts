@@ -13,7 +13,7 @@ async function setup() {
   await migrateToLatest(handle.db);
   let now = Date.parse('2026-11-23T10:00:00Z');
   const clock = () => now;
-  const writer = new RequestLogWriter(handle.db, clock, silent);
+  const writer = new RequestLogWriter(handle, clock, silent);
   const complete = (requestId: string, accountId = 'default') => {
     writer.telemetry.routed({ requestId, accountId, keyId: 'k1', category: 'code', subcategory: 'debugging', policy: 'bandit', modelId: 'm1' });
     now += 250;

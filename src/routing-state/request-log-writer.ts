@@ -4,7 +4,10 @@
  * pending batch when the row is not written yet, else with a conditional UPDATE, so a request
  * is scored at most once.
  */
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { GroupCommit } from '../billing/group-commit.js';
+import type { DatabaseHandle } from '../db/client.js';
 import type { Database, RequestLogsTable } from '../db/schema.js';
 import type { Logger } from '../plugins/types.js';
 import { NO_TELEMETRY, type CompletionEvent, type GatewayTelemetry, type RoutedEvent } from '../gateway/telemetry.js';
@@ -13,7 +16,8 @@ import { NO_TELEMETRY, type CompletionEvent, type GatewayTelemetry, type RoutedE
 const MAX_ROUTED = 10_000;
 /** Rows kept in memory at most; beyond this a flush is started early. */
 const FLUSH_AT = 500;
-const INSERT_CHUNK = 100;
+const INSERT_SQL =
+  'INSERT INTO request_logs (request_id, account_id, key_id, model, category, policy, status, latency_ms, input_tokens, output_tokens, cost_micros, created_at, feedback_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING';
 
 type Row = RequestLogsTable;
 
@@ -45,12 +49,21 @@ export class RequestLogWriter {
   /** Rows not yet durable (including those being written right now). */
   private readonly pending = new Map<string, Row>();
   private flushing: Promise<void> | null = null;
+  private readonly db: Kysely<Database>;
+  private readonly sqlite: BetterSqlite3.Database;
+  /** A prepared statement in the same group-commit discipline as the ledger (no Kysely transaction open). */
+  private readonly commits: GroupCommit;
+  private insert: BetterSqlite3.Statement<unknown[]> | null = null;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    database: Pick<DatabaseHandle, 'db' | 'sqlite'>,
     private readonly clock: () => number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.db = database.db;
+    this.sqlite = database.sqlite;
+    this.commits = new GroupCommit(database.sqlite);
+  }
 
   readonly telemetry: GatewayTelemetry = {
     ...NO_TELEMETRY,
@@ -100,15 +113,19 @@ export class RequestLogWriter {
 
   private async write(): Promise<void> {
     const rows = [...this.pending.values()];
-    const written = rows.map((r) => ({ ...r }));
-    await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < written.length; i += INSERT_CHUNK) {
-        await trx.insertInto('request_logs').values(written.slice(i, i + INSERT_CHUNK)).onConflict((oc) => oc.column('request_id').doNothing()).execute();
+    // The scores as inserted: feedback may land on a pending row until the batch commits.
+    const written: (number | null)[] = [];
+    await this.commits.submit(() => {
+      this.insert ??= this.sqlite.prepare(INSERT_SQL);
+      written.length = 0;
+      for (const r of rows) {
+        written.push(r.feedback_score);
+        this.insert.run(r.request_id, r.account_id, r.key_id, r.model, r.category, r.policy, r.status, r.latency_ms, r.input_tokens, r.output_tokens, r.cost_micros, r.created_at, r.feedback_score);
       }
     });
     // Feedback that arrived while the insert ran is written now, before the rows leave memory.
     for (const [i, row] of rows.entries()) {
-      if (row.feedback_score !== written[i]!.feedback_score && row.feedback_score !== null) {
+      if (row.feedback_score !== written[i] && row.feedback_score !== null) {
         await this.db.updateTable('request_logs').set({ feedback_score: row.feedback_score }).where('request_id', '=', row.request_id).execute();
       }
       if (this.pending.get(row.request_id) === row) this.pending.delete(row.request_id);

@@ -1,12 +1,11 @@
 /** An AbortSignal that fires when the client goes away before the response is finished. */
 import type { Request, Response } from 'express';
+import { onResponseDone } from './response-hooks.js';
 
-export function clientSignal(req: Request, res: Response): AbortSignal {
+export function clientSignal(_req: Request, res: Response): AbortSignal {
   const controller = new AbortController();
-  const onClose = () => {
+  onResponseDone(res, () => {
     if (!res.writableFinished) controller.abort(new Error('client disconnected'));
-  };
-  res.on('close', onClose);
-  req.on('aborted', onClose);
+  });
   return controller.signal;
 }

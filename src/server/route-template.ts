@@ -5,6 +5,7 @@
  * route matched (404s, failures in router-level middleware) are "unmatched".
  */
 import type { Request, Response } from 'express';
+import { onResponseHead } from './response-hooks.js';
 
 export const UNMATCHED = 'unmatched';
 const KEY = 'switchboardRouteTemplate';
@@ -49,11 +50,9 @@ export function trackRouteTemplate(req: Request, res: Response): void {
   const locals = res.locals as Record<string, unknown>;
   if (KEY in locals) return;
   locals[KEY] = undefined;
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
+  onResponseHead(res, () => {
     if (locals[KEY] === undefined) locals[KEY] = currentRouteTemplate(req);
-    return writeHead.apply(this, args);
-  } as typeof writeHead;
+  });
 }
 
 /** The template captured by trackRouteTemplate, or the current one. */

@@ -171,7 +171,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const rateLimiter = new RateLimiter(() => runtime.config.rate_limits, clock);
   afterAuth.push(rateLimitHook(rateLimiter, (limit) => gatewayMetrics.rateLimited(limit)));
   // Native SSE chat + conversations, routing API, request log (feedback), persisted routing state.
-  const requestLog = new RequestLogWriter(database.db, clock, logger);
+  const requestLog = new RequestLogWriter(database, clock, logger);
   telemetry.push(requestLog.telemetry);
   const routingState = new RoutingStateStore(database.db, () => runtime, clock, logger);
   await routingState.restore();

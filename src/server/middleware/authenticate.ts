@@ -5,23 +5,35 @@
 import type { RequestHandler } from 'express';
 import { GatewayError } from '../../errors.js';
 import type { Runtime } from '../../gateway/runtime.js';
-import type { Principal, Scope } from '../../plugins/types.js';
+import type { AuthRequest, Principal, Scope } from '../../plugins/types.js';
 import { INVALID_KEY } from '../../keys/keyring.js';
 import { principalOf, stateOf } from '../request-state.js';
 
 export function authenticate(runtime: () => Runtime, onAuthenticated?: (principal: Principal, res: Parameters<RequestHandler>[1]) => void): RequestHandler {
-  return async (req, res, next) => {
-    const request = { headers: req.headers, ip: req.ip ?? req.socket.remoteAddress ?? '' };
-    for (const { authenticator } of runtime().authenticators) {
-      const found = authenticator.authenticate(request);
-      const principal = found instanceof Promise ? await found : found;
-      if (principal) {
-        stateOf(res).principal = principal;
-        onAuthenticated?.(principal, res);
-        return next();
+  return (req, res, next) => {
+    // The client address goes through Express's trust-proxy logic: only computed for a scheme that asks.
+    const request: AuthRequest = {
+      headers: req.headers,
+      get ip() {
+        return req.ip ?? req.socket.remoteAddress ?? '';
+      },
+    };
+    const { authenticators } = runtime();
+    const accept = (principal: Principal) => {
+      stateOf(res).principal = principal;
+      onAuthenticated?.(principal, res);
+      next();
+    };
+    // Synchronous while the schemes answer synchronously (a cached key): no promise per request.
+    const tryFrom = (first: number): void | Promise<void> => {
+      for (let i = first; i < authenticators.length; i++) {
+        const found = authenticators[i]!.authenticator.authenticate(request);
+        if (found instanceof Promise) return found.then((principal) => (principal ? accept(principal) : tryFrom(i + 1)));
+        if (found) return accept(found);
       }
-    }
-    throw new GatewayError('auth_invalid', INVALID_KEY);
+      throw new GatewayError('auth_invalid', INVALID_KEY);
+    };
+    return tryFrom(0);
   };
 }
 

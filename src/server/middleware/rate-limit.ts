@@ -8,6 +8,7 @@ import type { Response } from 'express';
 import { GatewayError } from '../../errors.js';
 import type { Principal } from '../../plugins/types.js';
 import type { RateLimiter } from '../../ratelimit/limiter.js';
+import { onResponseDone } from '../response-hooks.js';
 import { stateOf } from '../request-state.js';
 
 export type RateLimitedReason = 'requests' | 'tokens';
@@ -29,7 +30,7 @@ export function rateLimitHook(limiter: RateLimiter, onLimited: (reason: RateLimi
       throw new GatewayError('rate_limited', `Rate limit exceeded. Retry after ${n} seconds.`, { headers: { 'Retry-After': String(n) } });
     }
     if (admission.tokens) {
-      res.once('close', () => {
+      onResponseDone(res, () => {
         const state = stateOf(res);
         limiter.settleTokens(principal, (state.inputTokens ?? 0) + (state.outputTokens ?? 0));
       });

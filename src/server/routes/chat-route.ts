@@ -11,6 +11,7 @@ import { noteAnswer, notePrompt } from '../../logging/request-log.js';
 import { principalOf, stateOf } from '../request-state.js';
 import { startSse, writeSse } from '../sse.js';
 import { clientSignal } from '../client-signal.js';
+import { sendJson } from '../send-json.js';
 
 function setOutcomeHeaders(res: Response, outcome: ChatOutcome): void {
   res.setHeader('X-Switchboard-Model', outcome.model.id);
@@ -41,7 +42,7 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
       Object.assign(state, { modelId: done.model.id, category: done.decision.category, inputTokens: done.result.usage.inputTokens, outputTokens: done.result.usage.outputTokens, costMicros: done.costMicros, upstreamMs: done.upstreamMs, attempts: done.attempts });
       res.setHeader('X-Switchboard-Overhead-Ms', (deps.clock() - state.startedAt - done.upstreamMs).toFixed(2));
       noteAnswer(res, textOf(done.result.content));
-      res.json(format.encodeResult(done.result, meta(done)));
+      sendJson(res, format.encodeResult(done.result, meta(done)));
       return;
     }
 

@@ -1,0 +1,45 @@
+/**
+ * One writeHead hook and one 'close' listener per response, shared by every observer (route
+ * template, HTTP metrics, request log, rate-limit settlement, client-disconnect signal): a
+ * writeHead wrapper and a pair of once-listeners per observer cost more than their own work.
+ * A ServerResponse emits 'close' exactly once: after 'finish', or when the connection breaks
+ * first (`res.writableFinished` tells which).
+ */
+import type { ServerResponse } from 'node:http';
+
+const HOOKS = Symbol('switchboard.responseHooks');
+
+interface Hooks {
+  readonly head: (() => void)[];
+  readonly done: (() => void)[];
+  headWritten: boolean;
+}
+
+type HookedResponse = ServerResponse & { [HOOKS]?: Hooks };
+
+function install(res: HookedResponse): Hooks {
+  const hooks: Hooks = { head: [], done: [], headWritten: false };
+  res[HOOKS] = hooks;
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse) {
+    if (!hooks.headWritten) {
+      hooks.headWritten = true;
+      for (const hook of hooks.head) hook();
+    }
+    return writeHead.apply(this, arguments as unknown as Parameters<typeof writeHead>);
+  } as typeof writeHead;
+  res.once('close', () => {
+    for (const hook of hooks.done) hook();
+  });
+  return hooks;
+}
+
+/** Runs `hook` right before the response head is written (once per response). */
+export function onResponseHead(res: ServerResponse, hook: () => void): void {
+  ((res as HookedResponse)[HOOKS] ?? install(res)).head.push(hook);
+}
+
+/** Runs `hook` once the response is over: finished, or the connection closed first. */
+export function onResponseDone(res: ServerResponse, hook: () => void): void {
+  ((res as HookedResponse)[HOOKS] ?? install(res)).done.push(hook);
+}
