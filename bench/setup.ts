@@ -16,6 +16,8 @@ const TSX = ['--import', 'tsx'];
 export interface Processes {
   readonly upstream: Child & { readonly url: string };
   readonly baseline: Child & { readonly url: string };
+  /** express + JSON + undici with no subsystems (bench/floor-proxy.ts). */
+  readonly floor: Child & { readonly url: string };
   readonly gateway: Child & { readonly url: string };
   readonly key: string;
   readonly adminKey: string;
@@ -91,6 +93,8 @@ export async function startProcesses(dir: string, options: { profileDir?: string
     const upstreamUrl = `http://127.0.0.1:${upstream.match}`;
     const baseline = await spawnChild([...TSX, join(ROOT, 'bench/baseline-proxy.ts'), upstreamUrl], { env: { ...process.env, NODE_ENV: 'production' }, stdoutFile: join(dir, 'baseline.out'), ready: /listening (\d+)/ });
     started.push(baseline);
+    const floor = await spawnChild([...TSX, join(ROOT, 'bench/floor-proxy.ts'), upstreamUrl], { env: { ...process.env, NODE_ENV: 'production' }, stdoutFile: join(dir, 'floor.out'), ready: /listening (\d+)/ });
+    started.push(floor);
 
     const adminKey = `bkb_${randomBytes(24).toString('hex')}`;
     const configPath = join(dir, 'config.yaml');
@@ -108,6 +112,7 @@ export async function startProcesses(dir: string, options: { profileDir?: string
     return {
       upstream: { ...upstream, url: upstreamUrl },
       baseline: { ...baseline, url: `http://127.0.0.1:${baseline.match}` },
+      floor: { ...floor, url: `http://127.0.0.1:${floor.match}` },
       gateway: { ...gateway, url: gateway.match },
       key,
       adminKey,

@@ -6,8 +6,11 @@
  * first (`res.writableFinished` tells which).
  */
 import type { ServerResponse } from 'node:http';
+import type { Response } from 'express';
 
-const HOOKS = Symbol('switchboard.responseHooks');
+// Kept in res.locals: a new property on the response object itself would change the hidden
+// class of every ServerResponse that Node and Express read on the hot path.
+const HOOKS = 'switchboardResponseHooks';
 
 interface Hooks {
   readonly head: (() => void)[];
@@ -15,11 +18,14 @@ interface Hooks {
   headWritten: boolean;
 }
 
-type HookedResponse = ServerResponse & { [HOOKS]?: Hooks };
+function hooksOf(res: Response): Hooks {
+  const locals = res.locals as Record<string, unknown>;
+  return (locals[HOOKS] as Hooks | undefined) ?? install(res, locals);
+}
 
-function install(res: HookedResponse): Hooks {
+function install(res: Response, locals: Record<string, unknown>): Hooks {
   const hooks: Hooks = { head: [], done: [], headWritten: false };
-  res[HOOKS] = hooks;
+  locals[HOOKS] = hooks;
   const writeHead = res.writeHead;
   res.writeHead = function (this: ServerResponse) {
     if (!hooks.headWritten) {
@@ -35,11 +41,11 @@ function install(res: HookedResponse): Hooks {
 }
 
 /** Runs `hook` right before the response head is written (once per response). */
-export function onResponseHead(res: ServerResponse, hook: () => void): void {
-  ((res as HookedResponse)[HOOKS] ?? install(res)).head.push(hook);
+export function onResponseHead(res: Response, hook: () => void): void {
+  hooksOf(res).head.push(hook);
 }
 
 /** Runs `hook` once the response is over: finished, or the connection closed first. */
-export function onResponseDone(res: ServerResponse, hook: () => void): void {
-  ((res as HookedResponse)[HOOKS] ?? install(res)).done.push(hook);
+export function onResponseDone(res: Response, hook: () => void): void {
+  hooksOf(res).done.push(hook);
 }
