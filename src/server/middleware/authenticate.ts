@@ -11,7 +11,7 @@ import { principalOf, stateOf } from '../request-state.js';
 
 export function authenticate(runtime: () => Runtime, onAuthenticated?: (principal: Principal, res: Parameters<RequestHandler>[1]) => void): RequestHandler {
   return (req, res, next) => {
-    // The client address goes through Express's trust-proxy logic: only computed for a scheme that asks.
+    // The client address goes through Express's trust-proxy logic: computed when a scheme reads it.
     const request: AuthRequest = {
       headers: req.headers,
       get ip() {
