@@ -4,10 +4,12 @@
  * re-encoded (streams piped through) — with none of the gateway's subsystems (no auth, rate
  * limits, credits, routing, metrics or logs). It shows what the framework and the translation
  * cost on their own, so the rest of the gateway's figure is what its subsystems cost.
- * Usage: floor-proxy.ts <upstream-url>. Prints `listening <port>` once ready.
+ * With `http` as the second argument the same handler runs on node:http alone (no express),
+ * which measures what express itself costs per request.
+ * Usage: floor-proxy.ts <upstream-url> [express|http]. Prints `listening <port>` once ready.
  */
 import express from 'express';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 
@@ -35,10 +37,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-const app = express();
-app.disable('x-powered-by');
-app.disable('etag');
-app.post('/v1/chat/completions', async (req, res) => {
+async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = JSON.parse(await readBody(req)) as ChatBody;
   const upstream = await agent.request({
     origin,
@@ -65,9 +64,23 @@ app.post('/v1/chat/completions', async (req, res) => {
   });
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(out) });
   res.end(out);
-});
+}
 
-const server = createServer({ keepAliveTimeout: 65_000 }, app);
+function createApp(): (req: IncomingMessage, res: ServerResponse) => void {
+  if (process.argv[3] === 'http') {
+    return (req, res) => {
+      if (req.method === 'POST' && req.url === '/v1/chat/completions') void handle(req, res);
+      else res.writeHead(404).end();
+    };
+  }
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.post('/v1/chat/completions', handle);
+  return app;
+}
+
+const server = createServer({ keepAliveTimeout: 65_000 }, createApp());
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`);
 });

@@ -1,7 +1,7 @@
 /** Turns benchmark measurements into the markdown of bench/results.md. */
 import type { LoadResult } from './load.js';
 
-export type TargetName = 'upstream (direct)' | 'express + HPM' | 'express + JSON + undici (no subsystems)' | 'Switchboard' | 'Switchboard (model=auto)';
+export type TargetName = 'upstream (direct)' | 'express + HPM' | 'express + JSON + undici (no subsystems)' | 'node:http + JSON + undici (no express)' | 'Switchboard' | 'Switchboard (model=auto)';
 
 export interface Measurement {
   readonly scenario: string;

@@ -53,8 +53,15 @@ function targets(p: Processes): Omit<Case, 'runs' | 'cpuUs'>[] {
     { name: 'upstream (direct)', target: { url: `${p.upstream.url}/v1/chat/completions`, headers: {} }, model: 'bench-upstream' },
     { name: 'express + HPM', target: { url: `${p.baseline.url}/v1/chat/completions`, headers: {} }, pid: p.baseline.pid, model: 'bench-upstream' },
     { name: 'express + JSON + undici (no subsystems)', target: { url: `${p.floor.url}/v1/chat/completions`, headers: {} }, pid: p.floor.pid, model: 'bench-upstream' },
+    { name: 'node:http + JSON + undici (no express)', target: { url: `${p.floorHttp.url}/v1/chat/completions`, headers: {} }, pid: p.floorHttp.pid, model: 'bench-upstream' },
     { name: 'Switchboard', target: gatewayTarget, pid: p.gateway.pid, model: 'bench-model' },
   ];
+}
+
+function gatewayOf<T extends { readonly name: TargetName }>(list: readonly T[]): T {
+  const gateway = list.find((t) => t.name === 'Switchboard');
+  if (!gateway) throw new Error('no Switchboard target');
+  return gateway;
 }
 
 interface Case {
@@ -91,7 +98,7 @@ async function warmUp(p: Processes): Promise<void> {
     await runAutocannon(t.target, body(t.model, false), 32, 3);
     await runStreaming(t.target, body(t.model, true), 32, 1);
   }
-  const gw = targets(p)[3]!;
+  const gw = gatewayOf(targets(p));
   await runAutocannon(gw.target, body('auto', false), 32, 1);
 }
 
@@ -101,7 +108,7 @@ async function benchmark(p: Processes): Promise<Measurement[]> {
     await p.setUpstreamDelay(scenario.delay);
     for (const c of values.quick ? [32] : [32, 64]) {
       const list: Omit<Case, 'runs' | 'cpuUs'>[] = targets(p);
-      if (scenario.name === FAST && c === 32) list.push({ ...list[3]!, name: 'Switchboard (model=auto)', model: 'auto' });
+      if (scenario.name === FAST && c === 32) list.push({ ...gatewayOf(list), name: 'Switchboard (model=auto)', model: 'auto' });
       for (const k of await measureCase(list, scenario.stream, c)) {
         const result = summarize(k.runs);
         const cpuPerRequestUs = k.pid ? k.cpuUs / Math.max(1, result.requests + result.errors) : undefined;
@@ -138,6 +145,7 @@ async function main(): Promise<void> {
     const rssAfter = rssMb(p.gateway.pid);
     const baselineRss = rssMb(p.baseline.pid);
     const floorRss = rssMb(p.floor.pid);
+    const floorHttpRss = rssMb(p.floorHttp.pid);
     const checks = checkTargets(rows, { fast: FAST, slow: SLOW, stream: STREAM }, rssAfter);
     const logBytes = statSync(p.logFile).size;
     const md = [
@@ -162,7 +170,7 @@ async function main(): Promise<void> {
       '',
       tableFor(rows),
       '',
-      `RSS after the runs: Switchboard ${rssAfter.toFixed(0)} MB, express + HPM ${baselineRss.toFixed(0)} MB, express + JSON + undici ${floorRss.toFixed(0)} MB. Whole run: ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`,
+      `RSS after the runs: Switchboard ${rssAfter.toFixed(0)} MB, express + HPM ${baselineRss.toFixed(0)} MB, express + JSON + undici ${floorRss.toFixed(0)} MB, node:http + JSON + undici ${floorHttpRss.toFixed(0)} MB. Whole run: ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`,
       '',
     ].join('\n');
     if (!values.quick) writeFileSync(join(ROOT, 'bench/results.md'), md);

@@ -11,6 +11,15 @@ import { stringify } from 'yaml';
 import { spawnChild, type Child } from './procs.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
+
+/** The node flags `npm start` runs the server with (package.json), so the benchmark runs what users run. */
+export function startNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').trim().split(/\s+/);
+  const script = words.indexOf('bin/switchboard.js');
+  if (words[0] !== 'node' || script === -1) throw new Error('package.json scripts.start must be "node [flags] bin/switchboard.js start"');
+  return words.slice(1, script);
+}
 const TSX = ['--import', 'tsx'];
 
 export interface Processes {
@@ -18,6 +27,8 @@ export interface Processes {
   readonly baseline: Child & { readonly url: string };
   /** express + JSON + undici with no subsystems (bench/floor-proxy.ts). */
   readonly floor: Child & { readonly url: string };
+  /** The same handler on node:http alone (bench/floor-proxy.ts http): what express costs. */
+  readonly floorHttp: Child & { readonly url: string };
   readonly gateway: Child & { readonly url: string };
   readonly key: string;
   readonly adminKey: string;
@@ -95,6 +106,8 @@ export async function startProcesses(dir: string, options: { profileDir?: string
     started.push(baseline);
     const floor = await spawnChild([...TSX, join(ROOT, 'bench/floor-proxy.ts'), upstreamUrl], { env: { ...process.env, NODE_ENV: 'production' }, stdoutFile: join(dir, 'floor.out'), ready: /listening (\d+)/ });
     started.push(floor);
+    const floorHttp = await spawnChild([...TSX, join(ROOT, 'bench/floor-proxy.ts'), upstreamUrl, 'http'], { env: { ...process.env, NODE_ENV: 'production' }, stdoutFile: join(dir, 'floor-http.out'), ready: /listening (\d+)/ });
+    started.push(floorHttp);
 
     const adminKey = `bkb_${randomBytes(24).toString('hex')}`;
     const configPath = join(dir, 'config.yaml');
@@ -106,13 +119,14 @@ export async function startProcesses(dir: string, options: { profileDir?: string
 
     const logFile = join(dir, 'gateway.log');
     const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
-    const gateway = await spawnChild([...profile, join(ROOT, 'bin/switchboard.js'), 'start'], { cwd: dir, env, stdoutFile: logFile, ready: /listening on (http:\/\/\S+)/ });
+    const gateway = await spawnChild([...startNodeFlags(), ...profile, join(ROOT, 'bin/switchboard.js'), 'start'], { cwd: dir, env, stdoutFile: logFile, ready: /listening on (http:\/\/\S+)/ });
     started.push(gateway);
     const subsystems = await probe(gateway.match, adminKey, key, logFile);
     return {
       upstream: { ...upstream, url: upstreamUrl },
       baseline: { ...baseline, url: `http://127.0.0.1:${baseline.match}` },
       floor: { ...floor, url: `http://127.0.0.1:${floor.match}` },
+      floorHttp: { ...floorHttp, url: `http://127.0.0.1:${floorHttp.match}` },
       gateway: { ...gateway, url: gateway.match },
       key,
       adminKey,

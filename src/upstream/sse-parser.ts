@@ -68,7 +68,19 @@ export class SseParser {
 }
 
 export async function* readSse(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage> {
+  for await (const batch of readSseBatches(chunks)) yield* batch;
+}
+
+/**
+ * The messages completed by each chunk, as one array: a consumer that handles them in a plain
+ * loop pays one async step per upstream read instead of one per message.
+ */
+export async function* readSseBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<readonly SseMessage[]> {
   const parser = new SseParser();
-  for await (const chunk of chunks) yield* parser.push(chunk);
-  yield* parser.end();
+  for await (const chunk of chunks) {
+    const messages = parser.push(chunk);
+    if (messages.length > 0) yield messages;
+  }
+  const rest = parser.end();
+  if (rest.length > 0) yield rest;
 }

@@ -3,7 +3,7 @@ import { GatewayError } from '../../../src/errors.js';
 import type { ChatRequest, ChatResult, StreamEvent } from '../../../src/formats/canonical.js';
 import type { CallContext, PluginContext, PluginDefinition, Provider } from '../../../src/plugins/types.js';
 import type { UpstreamResponse } from '../../../src/upstream/http-client.js';
-import { readSse } from '../../../src/upstream/sse-parser.js';
+import { readSseBatches } from '../../../src/upstream/sse-parser.js';
 import { decodeAnthropicMessage } from './decode-response.js';
 import { createAnthropicStreamDecoder } from './decode-stream.js';
 import { encodeAnthropicRequest } from './encode-request.js';
@@ -75,10 +75,12 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
     async *stream(req, call): AsyncGenerator<StreamEvent> {
       const { res, warnings } = await send(req, true, call);
       const decoder = createAnthropicStreamDecoder({ provider: PROVIDER, warnings });
-      for await (const msg of readSse(res.chunks())) {
-        for (const ev of decoder.push(msg.event, msg.data)) {
-          if (ev.type === 'error') throw ev.error;
-          yield ev;
+      for await (const batch of readSseBatches(res.chunks())) {
+        for (const msg of batch) {
+          for (const ev of decoder.push(msg.event, msg.data)) {
+            if (ev.type === 'error') throw ev.error;
+            yield ev;
+          }
         }
       }
       for (const ev of decoder.end()) {

@@ -6,7 +6,7 @@ import type { ChatRequest, ChatResult, StreamEvent } from '../../../src/formats/
 import { GatewayError } from '../../../src/errors.js';
 import type { CallContext, PluginContext, PluginDefinition, Provider } from '../../../src/plugins/types.js';
 import type { UpstreamResponse } from '../../../src/upstream/http-client.js';
-import { readSse } from '../../../src/upstream/sse-parser.js';
+import { readSseBatches } from '../../../src/upstream/sse-parser.js';
 import { badResponse, decodeResponse, PROVIDER } from './decode-response.js';
 import { createGeminiStreamDecoder } from './decode-stream.js';
 import { encodeRequest } from './encode-request.js';
@@ -106,7 +106,7 @@ export function createGeminiProvider(options: Readonly<GeminiOptions>, ctx: Plug
       const { body, warnings } = encodeRequest(req);
       const { res } = await send(url, body, call);
       const decoder = createGeminiStreamDecoder({ warnings });
-      for await (const message of readSse(res.chunks())) yield* decoder.push(message.data);
+      for await (const batch of readSseBatches(res.chunks())) for (const message of batch) yield* decoder.push(message.data);
       yield* decoder.end();
     },
 

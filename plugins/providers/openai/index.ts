@@ -7,7 +7,7 @@ import { GatewayError } from '../../../src/errors.js';
 import type { ChatRequest, ChatResult, StreamEvent } from '../../../src/formats/canonical.js';
 import type { CallContext, PluginContext, PluginDefinition, Provider } from '../../../src/plugins/types.js';
 import type { UpstreamResponse } from '../../../src/upstream/http-client.js';
-import { readSse } from '../../../src/upstream/sse-parser.js';
+import { readSseBatches } from '../../../src/upstream/sse-parser.js';
 import { decodeOpenAIResponse } from './decode-response.js';
 import { createOpenAIStreamDecoder } from './decode-stream.js';
 import { encodeOpenAIRequest } from './encode-request.js';
@@ -127,8 +127,8 @@ export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: Plug
         return;
       }
       const decoder = createOpenAIStreamDecoder(PROVIDER);
-      for await (const msg of readSse(res.chunks())) {
-        for (const ev of decoder.push(msg.data)) yield ev;
+      for await (const batch of readSseBatches(res.chunks())) {
+        for (const msg of batch) for (const ev of decoder.push(msg.data)) yield ev;
       }
       for (const ev of decoder.end()) yield ev;
     },

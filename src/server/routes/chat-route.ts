@@ -9,7 +9,7 @@ import type { ClientFormat } from '../../formats/client-format.js';
 import { textOf } from '../../formats/canonical.js';
 import { noteAnswer, notePrompt } from '../../logging/request-log.js';
 import { principalOf, stateOf } from '../request-state.js';
-import { startSse, writeSse } from '../sse.js';
+import { SseWriter, startSse } from '../sse.js';
 import { clientSignal } from '../client-signal.js';
 import { sendJson } from '../send-json.js';
 
@@ -51,20 +51,21 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
     // Time to first byte minus the provider's time to its first event (upstreamMs() runs to now).
     res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, deps.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
-    startSse(res);
+    startSse(res, { flush: false });
     const encoder = format.streamEncoder(meta(opened));
+    const writer = new SseWriter(res);
     try {
       for await (const event of opened.events) {
         if (res.destroyed) break;
         if (event.type === 'text-delta') noteAnswer(res, event.text);
         const text = event.type === 'error' ? encoder.error(event.error) : encoder.encode(event);
-        const pending = writeSse(res, text);
+        const pending = writer.write(text);
         if (pending) await pending;
       }
     } finally {
       const usage = opened.usage();
       Object.assign(state, { inputTokens: usage?.inputTokens, outputTokens: usage?.outputTokens, costMicros: opened.costMicros(), upstreamMs: opened.upstreamMs() });
-      if (!res.destroyed) res.end(encoder.end());
+      writer.end(encoder.end());
     }
   };
 }

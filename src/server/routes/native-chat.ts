@@ -18,7 +18,7 @@ import type { RouteDecision } from '../../gateway/router.js';
 import type { Principal } from '../../plugins/types.js';
 import { requireScope } from '../middleware/authenticate.js';
 import { principalOf, stateOf } from '../request-state.js';
-import { startSse, writeSse } from '../sse.js';
+import { SseWriter, startSse } from '../sse.js';
 import { clientSignal } from '../client-signal.js';
 
 export interface NativeChatDeps {
@@ -28,9 +28,6 @@ export interface NativeChatDeps {
 
 const BILLING_CODES = new Set(['insufficient_credits', 'key_limit_reached']);
 
-function send(res: Response, event: NativeEvent): Promise<void> | void {
-  return writeSse(res, encodeNativeEvent(event));
-}
 
 /** A refusal by billing: the request was valid and routed, so it is told as an SSE error event (with the 402 status). */
 function sendBillingRefusal(res: Response, error: GatewayError): void {
@@ -63,10 +60,12 @@ async function ownedConversation(store: ConversationStore, id: string, principal
 async function streamAnswer(deps: NativeChatDeps, res: Response, opened: OpenedStream, conversation: Conversation, body: NativeChatRequest, notices: readonly ErrorEvent[]): Promise<void> {
   const state = stateOf(res);
   const { model, decision } = opened;
-  startSse(res);
-  await send(res, { type: 'meta', model: model.id, category: decision.category, subcategory: decision.subcategory, conversationId: conversation.id, requestId: state.requestId });
-  await send(res, { type: 'strategy_decision', strategy: 'direct', reason: strategyReason(decision, model.id, opened.attempts - 1) });
-  for (const notice of notices) await send(res, notice);
+  startSse(res, { flush: false });
+  const writer = new SseWriter(res);
+  const send = (event: NativeEvent): Promise<void> | null => writer.write(encodeNativeEvent(event));
+  await send({ type: 'meta', model: model.id, category: decision.category, subcategory: decision.subcategory, conversationId: conversation.id, requestId: state.requestId });
+  await send({ type: 'strategy_decision', strategy: 'direct', reason: strategyReason(decision, model.id, opened.attempts - 1) });
+  for (const notice of notices) await send(notice);
 
   let answer = '';
   try {
@@ -75,22 +74,22 @@ async function streamAnswer(deps: NativeChatDeps, res: Response, opened: OpenedS
       if (event.type === 'text-delta') {
         if (event.text === '') continue;
         answer += event.text;
-        await send(res, { type: 'token', text: event.text });
+        await send({ type: 'token', text: event.text });
       } else if (event.type === 'finish') {
         const usage = event.usage ?? opened.usage() ?? { inputTokens: 0, outputTokens: 0 };
         // Stored before `done` so a client's next turn always sees this one.
         const turns = answer === '' ? body.stored : [...body.stored, { role: 'assistant' as const, content: answer }];
         await deps.conversations.append(conversation.id, turns).catch((err: unknown) => deps.gateway.logger.error({ err, requestId: state.requestId }, 'storing a conversation turn failed'));
-        await send(res, doneEvent({ model: model.id, latencyMs: deps.gateway.clock() - state.startedAt, usage, costMicros: opened.costMicros(), price: model }));
+        await send(doneEvent({ model: model.id, latencyMs: deps.gateway.clock() - state.startedAt, usage, costMicros: opened.costMicros(), price: model }));
       } else if (event.type === 'error') {
         state.errorCode = event.error.code;
-        await send(res, finalError(event.error));
+        await send(finalError(event.error));
       }
     }
   } finally {
     const usage = opened.usage();
     Object.assign(state, { inputTokens: usage?.inputTokens, outputTokens: usage?.outputTokens, costMicros: opened.costMicros(), upstreamMs: opened.upstreamMs() });
-    if (!res.destroyed) res.end();
+    writer.end('');
   }
 }
 
