@@ -17,16 +17,20 @@ import type {
   OpenAIToolChoice,
 } from '../../../src/formats/openai/wire.js';
 
+export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
+
 export interface EncodeOptions {
   /** Ask for the final usage chunk when streaming. */
   readonly streamUsage: boolean;
+  /** The body field that carries the output token limit (default `max_tokens`). */
+  readonly maxTokensField?: MaxTokensField;
 }
 
 export function encodeOpenAIRequest(req: ChatRequest, options: EncodeOptions = { streamUsage: true }): OpenAIChatRequestBody {
   const body: OpenAIChatRequestBody = {
     model: req.model,
     messages: req.messages.flatMap(encodeMessage),
-    max_tokens: req.maxTokens,
+    [options.maxTokensField ?? 'max_tokens']: req.maxTokens,
     stream: req.stream,
   };
   if (req.temperature !== undefined) body.temperature = req.temperature;

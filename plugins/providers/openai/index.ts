@@ -10,7 +10,7 @@ import type { UpstreamResponse } from '../../../src/upstream/http-client.js';
 import { readSseBatches } from '../../../src/upstream/sse-parser.js';
 import { decodeOpenAIResponse } from './decode-response.js';
 import { createOpenAIStreamDecoder } from './decode-stream.js';
-import { encodeOpenAIRequest } from './encode-request.js';
+import { encodeOpenAIRequest, type MaxTokensField } from './encode-request.js';
 import { mapOpenAIError } from './map-error.js';
 import { resultToEvents } from './result-to-events.js';
 
@@ -20,6 +20,7 @@ export interface OpenAIOptions {
   timeout_ms: number;
   headers?: Record<string, string>;
   stream_usage: boolean;
+  max_tokens_field: MaxTokensField;
 }
 
 const PROVIDER = 'openai';
@@ -27,7 +28,7 @@ const PROVIDER = 'openai';
 const optionsSchema: JSONSchemaType<OpenAIOptions> = {
   type: 'object',
   additionalProperties: false,
-  required: ['base_url', 'timeout_ms', 'stream_usage'],
+  required: ['base_url', 'timeout_ms', 'stream_usage', 'max_tokens_field'],
   properties: {
     base_url: {
       type: 'string',
@@ -58,6 +59,12 @@ const optionsSchema: JSONSchemaType<OpenAIOptions> = {
       default: true,
       description: 'Ask for token usage in streamed answers (stream_options.include_usage); turn off for servers that reject it.',
     },
+    max_tokens_field: {
+      type: 'string',
+      enum: ['max_tokens', 'max_completion_tokens'],
+      default: 'max_tokens',
+      description: 'The request field for the output token limit: OpenAI o-series and GPT-5 models accept only max_completion_tokens; most compatible servers only max_tokens.',
+    },
   },
 };
 
@@ -80,7 +87,7 @@ export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: Plug
   };
 
   const send = async (req: ChatRequest, call: CallContext): Promise<UpstreamResponse> => {
-    const body = encodeOpenAIRequest(req, { streamUsage: options.stream_usage });
+    const body = encodeOpenAIRequest(req, { streamUsage: options.stream_usage, maxTokensField: options.max_tokens_field });
     const res = await ctx.http.send(endpoint, {
       headers: {
         ...authHeaders(),

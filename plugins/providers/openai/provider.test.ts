@@ -55,7 +55,8 @@ beforeEach(() => {
 
 describe('openai plugin definition', () => {
   it('has defaults and rejects unknown keys', () => {
-    expect(options({})).toEqual({ base_url: 'https://api.openai.com/v1', timeout_ms: 60000, stream_usage: true });
+    expect(options({})).toEqual({ base_url: 'https://api.openai.com/v1', timeout_ms: 60000, stream_usage: true, max_tokens_field: 'max_tokens' });
+    expect(() => options({ max_tokens_field: 'max_output_tokens' as OpenAIOptions['max_tokens_field'] })).toThrow();
     expect(() => options({ nope: 1 } as Partial<OpenAIOptions>)).toThrow();
     expect(() => options({ timeout_ms: 0 })).toThrow();
     expect(plugin).toMatchObject({ apiVersion: 1, kind: 'provider', name: 'openai' });
@@ -74,6 +75,17 @@ describe('openai provider over HTTP', () => {
     expect(sent?.headers['authorization']).toBe('Bearer sk-test-1');
     expect(sent?.headers['x-extra']).toBe('yes');
     expect(sent?.body).toMatchObject({ model: 'gpt-4o', max_tokens: 50, stream: false });
+  });
+
+  it('sends the token limit as max_completion_tokens when max_tokens_field says so (o-series, GPT-5)', async () => {
+    const p = await plugin.create(options({ base_url: fake.url, max_tokens_field: 'max_completion_tokens' }), ctx);
+    await p.chat(req, call());
+    await collect(p.stream({ ...req, stream: true }, call()));
+    for (const sent of fake.requests) {
+      expect(sent.body).toMatchObject({ max_completion_tokens: 50 });
+      expect(sent.body).not.toHaveProperty('max_tokens');
+    }
+    expect(fake.requests).toHaveLength(2);
   });
 
   it('resolves the key on every call (vault updates apply without restart) and omits it when undefined', async () => {

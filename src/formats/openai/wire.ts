@@ -36,7 +36,9 @@ export type OpenAIResponseFormat =
 export interface OpenAIChatRequestBody {
   model: string;
   messages: OpenAIMessage[];
-  max_tokens: number;
+  /** One of the two is sent (the provider's `max_tokens_field`): o-series and GPT-5 models refuse `max_tokens`. */
+  max_tokens?: number;
+  max_completion_tokens?: number;
   temperature?: number;
   top_p?: number;
   stop?: string[];
