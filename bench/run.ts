@@ -5,13 +5,15 @@
  *   --duration S      seconds measured per target and case (default 6)
  *   --rounds N        interleaved slices those seconds are split into (default 3)
  *   --profile DIR     run the gateway with --cpu-prof, profile written to DIR at the end
+ *   --alloc-profile F sampling heap profile of the gateway (garbage included) written to F at
+ *                     the end; read it with bench/alloc-top.ts
  *   --quick           only non-streaming, upstream 0 ms, c=32 (for profiling iterations)
  *   --tsx             run the gateway from the TypeScript sources through tsx (`npm start`)
  *                     instead of the compiled dist/ (what the Docker image runs; built first)
  *   --soak            10 minutes of mixed load, RSS over time (bench/results-soak.md)
  *   --soak-minutes M  soak length (default 10)
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '6' },
     rounds: { type: 'string', default: '3' },
     profile: { type: 'string' },
+    'alloc-profile': { type: 'string' },
     soak: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
@@ -128,7 +131,8 @@ function machine(): string {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const profileDir = values.profile ? resolve(values.profile) : undefined;
-  const p = await startProcesses(dir, { dist: !values.tsx, ...(profileDir ? { profileDir } : {}) });
+  const allocProfile = values['alloc-profile'] ? resolve(values['alloc-profile']) : undefined;
+  const p = await startProcesses(dir, { dist: !values.tsx, ...(profileDir ? { profileDir } : {}), ...(allocProfile ? { allocProfile } : {}) });
   try {
     log(`gateway pid ${p.gateway.pid} at ${p.gateway.url}; baseline pid ${p.baseline.pid}; upstream ${p.upstream.url}`);
     for (const [k, v] of Object.entries(p.subsystems)) log(`  ${k}: ${v}`);
@@ -178,8 +182,10 @@ async function main(): Promise<void> {
     log(checksTable(checks));
     if (!values.quick) log('\nwrote bench/results.md');
   } finally {
+    const logged = allocProfile ? readFileSync(p.logFile, 'utf8').split('\n').filter((l) => l.includes('"event":"request"')).length : 0;
     await p.stopAll();
     rmSync(dir, { recursive: true, force: true });
+    if (allocProfile) log(`allocation profile: ${allocProfile} (${logged} requests served); read it with: npx tsx bench/alloc-top.ts ${allocProfile} ${logged}`);
   }
 }
 

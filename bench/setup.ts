@@ -96,7 +96,7 @@ function buildDist(): void {
   }
 }
 
-export async function startProcesses(dir: string, options: { profileDir?: string; dist?: boolean } = {}): Promise<Processes> {
+export async function startProcesses(dir: string, options: { profileDir?: string; allocProfile?: string; dist?: boolean } = {}): Promise<Processes> {
   const started: Child[] = [];
   try {
     const upstream = await spawnChild([...TSX, join(ROOT, 'bench/fake-upstream.ts')], { stdoutFile: join(dir, 'upstream.out'), ready: /listening (\d+)/ });
@@ -113,12 +113,15 @@ export async function startProcesses(dir: string, options: { profileDir?: string
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, stringify(gatewayConfig(dir, upstreamUrl, adminKey)));
     if (options.dist) buildDist();
-    const env = { PATH: process.env['PATH'], ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}), ...(process.env['SWITCHBOARD_V8_FLAGS'] !== undefined ? { SWITCHBOARD_V8_FLAGS: process.env['SWITCHBOARD_V8_FLAGS'] } : {}), SWITCHBOARD_CONFIG: configPath, NODE_ENV: 'production', ...(options.dist ? { SWITCHBOARD_USE_DIST: '1' } : {}) };
+    const env = { PATH: process.env['PATH'], ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}), ...(process.env['SWITCHBOARD_V8_FLAGS'] !== undefined ? { SWITCHBOARD_V8_FLAGS: process.env['SWITCHBOARD_V8_FLAGS'] } : {}), SWITCHBOARD_CONFIG: configPath, NODE_ENV: 'production', ...(options.allocProfile ? { SWITCHBOARD_ALLOC_PROFILE: options.allocProfile } : {}), ...(options.dist ? { SWITCHBOARD_USE_DIST: '1' } : {}) };
     const created = execFileSync(process.execPath, [join(ROOT, 'bin/switchboard.js'), 'keys', 'create', '--name', 'bench', '--scopes', 'chat'], { cwd: dir, env, encoding: 'utf8' });
     const key = created.trim().split('\n').at(-1)!.trim();
 
     const logFile = join(dir, 'gateway.log');
-    const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+    const profile = [
+      ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
+      ...(options.allocProfile ? ['--import', join(ROOT, 'bench/alloc-profile.mjs')] : []),
+    ];
     const gateway = await spawnChild([...startNodeFlags(), ...profile, join(ROOT, 'bin/switchboard.js'), 'start'], { cwd: dir, env, stdoutFile: logFile, ready: /listening on (http:\/\/\S+)/ });
     started.push(gateway);
     const subsystems = await probe(gateway.match, adminKey, key, logFile);

@@ -13,7 +13,7 @@ import type { Logger } from '../plugins/types.js';
 import { stateOf } from '../server/request-state.js';
 import { onResponseDone } from '../server/response-hooks.js';
 import { routeTemplateOf, trackRouteTemplate } from '../server/route-template.js';
-import { unredacted } from './logger.js';
+import { lineWriter, unredacted } from './logger.js';
 
 export interface RequestLogSettings {
   readonly log_prompts: boolean;
@@ -100,6 +100,7 @@ export function requestLog(logger: Logger, settings: () => RequestLogSettings, c
   // lineFor writes only ids, counts and the route template (and, when log_prompts is on, the
   // prompt and answer on purpose): nothing for redaction to find.
   const lines = unredacted(logger);
+  const writer = lineWriter(logger);
   return (req, res, next) => {
     trackRouteTemplate(req, res);
     const logPrompts = settings().log_prompts;
@@ -107,8 +108,9 @@ export function requestLog(logger: Logger, settings: () => RequestLogSettings, c
     onResponseDone(res, () => {
       try {
         const line = lineFor(req, res, clock(), logPrompts);
-        if (res.statusCode >= 500) lines.warn(line, 'request');
-        else lines.info(line, 'request');
+        const level = res.statusCode >= 500 ? 'warn' : 'info';
+        if (writer) writer.write(level, line, 'request');
+        else lines[level](line, 'request');
       } catch (err) {
         logger.error({ err: (err as Error).message }, 'writing the request log failed');
       }

@@ -34,7 +34,8 @@ function install(res: Response, locals: Record<string, unknown>): Hooks {
     }
     return writeHead.apply(this, arguments as unknown as Parameters<typeof writeHead>);
   } as typeof writeHead;
-  res.once('close', () => {
+  // `on`, not `once`: a response emits 'close' exactly once, and `once` allocates a wrapper.
+  res.on('close', () => {
     for (const hook of hooks.done) hook();
   });
   return hooks;
