@@ -105,6 +105,12 @@ export interface Scores {
   readonly bySub: Map<string, number>;
 }
 
+/** A plain loop: `regexes.some((re) => re.test(text))` allocated a closure per rule per request. */
+function anyMatches(regexes: readonly RegExp[], text: string): boolean {
+  for (const re of regexes) if (re.test(text)) return true;
+  return false;
+}
+
 export function score(rules: readonly CompiledRule[], input: ClassifyInput): Scores {
   const text = capText(input.prompt);
   const lower = text.toLowerCase();
@@ -116,7 +122,7 @@ export function score(rules: readonly CompiledRule[], input: ClassifyInput): Sco
     bySub.set(key, (bySub.get(key) ?? 0) + weight);
   };
   for (const rule of rules) {
-    if (rule.lowerRegexes.some((re) => re.test(lower)) || rule.regexes.some((re) => re.test(text))) add(rule.category, rule.subcategory, rule.weight);
+    if (anyMatches(rule.lowerRegexes, lower) || anyMatches(rule.regexes, text)) add(rule.category, rule.subcategory, rule.weight);
   }
   if (input.hasImages) add('text', 'vision-qa', VISION_QA_WEIGHT);
   if (input.hasFiles) add('text', 'analysis', FILE_ANALYSIS_WEIGHT);
