@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSse, readSseBatches, type SseMessage } from './sse-parser.js';
+import { readSse, readSseBatches, SseParser, type SseMessage } from './sse-parser.js';
 
 async function* from(...parts: string[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield new TextEncoder().encode(part);
@@ -33,5 +33,38 @@ describe('readSseBatches', () => {
   it('readSse yields the same messages one by one', async () => {
     const messages = await collect(readSse(from('data: a\r\n\r\ndata: b\n', '\n: comment\ndata: c\ndata: d\n\n')));
     expect(messages.map((m) => m.data)).toEqual(['a', 'b', 'c\nd']);
+  });
+});
+
+describe('SseParser line rules', () => {
+  const parse = (...parts: string[]) => {
+    const parser = new SseParser();
+    return [...parts.flatMap((p) => parser.push(p)), ...parser.end()];
+  };
+
+  it('accepts LF, CRLF and CR line ends, also when a CRLF is split between chunks', () => {
+    const expected = [
+      { event: undefined, data: 'a' },
+      { event: 'e', data: 'b' },
+    ];
+    expect(parse('data: a\n\nevent: e\ndata: b\n\n')).toEqual(expected);
+    expect(parse('data: a\r\n\r\nevent: e\r\ndata: b\r\n\r\n')).toEqual(expected);
+    expect(parse('data: a\r\revent: e\rdata: b\r\r')).toEqual(expected);
+    expect(parse('data: a\r', '\n\r', '\nevent: e\r\ndata: b\r\n\r\n')).toEqual(expected);
+  });
+
+  it('joins data lines with LF, keeps a value without the space, ignores comments and other fields', () => {
+    expect(parse(': ping\nid: 7\nretry: 10\ndata:x\ndata:  y\ndata\n\n')).toEqual([{ event: undefined, data: 'x\n y\n' }]);
+    expect(parse('datum: no\nevents: no\n\n')).toEqual([]);
+  });
+
+  it('dispatches an empty data line but not a message without data', () => {
+    expect(parse('data:\n\nevent: only\n\n')).toEqual([{ event: undefined, data: '' }]);
+  });
+
+  it('decodes UTF-8 split inside a character', () => {
+    const bytes = new TextEncoder().encode('data: 🚀\n\n');
+    const parser = new SseParser();
+    expect([...parser.push(bytes.slice(0, 8)), ...parser.push(bytes.slice(8))]).toEqual([{ event: undefined, data: '🚀' }]);
   });
 });

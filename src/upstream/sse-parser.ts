@@ -10,22 +10,32 @@ export interface SseMessage {
 export class SseParser {
   private buffer = '';
   private event: string | undefined;
-  private data: string[] = [];
+  /** The data lines of the message being read, joined by "\n"; undefined before the first. */
+  private data: string | undefined;
   private readonly decoder = new TextDecoder();
 
   /** Feed bytes; returns the messages completed by them. */
   push(chunk: Uint8Array | string): SseMessage[] {
-    this.buffer += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const buffer = this.buffer + (typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
     const out: SseMessage[] = [];
     let start = 0;
-    for (;;) {
-      const nl = this.findLineEnd(start);
-      if (nl === -1) break;
-      const line = this.buffer.slice(start, nl.index);
-      start = nl.next;
-      this.line(line, out);
+    if (buffer.indexOf('\r') === -1) {
+      // LF-only (what providers send): native indexOf, no per-line bookkeeping.
+      for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
+        this.line(buffer.slice(start, nl), out);
+        start = nl + 1;
+      }
+    } else {
+      for (let i = 0; i < buffer.length; i++) {
+        const c = buffer.charCodeAt(i);
+        if (c !== 10 && c !== 13) continue;
+        if (c === 13 && i + 1 >= buffer.length) break; // wait: could be CRLF split across chunks
+        this.line(buffer.slice(start, i), out);
+        if (c === 13 && buffer.charCodeAt(i + 1) === 10) i++;
+        start = i + 1;
+      }
     }
-    this.buffer = this.buffer.slice(start);
+    this.buffer = start === 0 ? buffer : buffer.slice(start);
     return out;
   }
 
@@ -38,32 +48,23 @@ export class SseParser {
     return out;
   }
 
-  private findLineEnd(from: number): { index: number; next: number } | -1 {
-    for (let i = from; i < this.buffer.length; i++) {
-      const c = this.buffer.charCodeAt(i);
-      if (c === 10) return { index: i, next: i + 1 };
-      if (c === 13) {
-        if (i + 1 >= this.buffer.length) return -1; // wait: could be CRLF split across chunks
-        return { index: i, next: this.buffer.charCodeAt(i + 1) === 10 ? i + 2 : i + 1 };
-      }
-    }
-    return -1;
-  }
-
   private line(line: string, out: SseMessage[]): void {
     if (line === '') {
-      if (this.data.length > 0) out.push({ event: this.event, data: this.data.join('\n') });
-      this.data = [];
+      if (this.data !== undefined) out.push({ event: this.event, data: this.data });
+      this.data = undefined;
       this.event = undefined;
       return;
     }
     if (line.charCodeAt(0) === 58) return; // ":" comment
     const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
+    const fieldLength = colon === -1 ? line.length : colon;
+    // Compared in place: slicing out the field name would allocate a string per line.
+    const isData = fieldLength === 4 && line.startsWith('data');
+    if (!isData && !(fieldLength === 5 && line.startsWith('event'))) return;
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
+    if (isData) this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+    else this.event = value;
   }
 }
 

@@ -30,6 +30,8 @@ export class OpenAIStreamEncoder implements StreamEncoder {
   private roleSent = false;
   private sawToolCall = false;
   private finished = false;
+  /** The bytes around a text delta's JSON string (built on first use). */
+  private textFrame: readonly [string, string] | undefined;
 
   constructor(private readonly meta: OpenAIStreamMeta) {}
 
@@ -39,7 +41,8 @@ export class OpenAIStreamEncoder implements StreamEncoder {
       case 'start':
         return this.roleSent ? '' : this.chunk({ content: '' });
       case 'text-delta':
-        return ev.text === '' ? '' : this.chunk({ content: ev.text });
+        if (ev.text === '') return '';
+        return this.roleSent ? this.textChunk(ev.text) : this.chunk({ content: ev.text });
       case 'tool-call-start':
         this.sawToolCall = true;
         return this.chunk({
@@ -77,6 +80,22 @@ export class OpenAIStreamEncoder implements StreamEncoder {
     this.finished = true;
     const { message, type, code } = encodeOpenAIError(err).body.error;
     return sse({ error: { message, type, code } });
+  }
+
+  /**
+   * A text delta after the first chunk, by string: the same bytes chunk() produces (same keys,
+   * same order), with only the text going through JSON.stringify. Streams are mostly these.
+   */
+  private textChunk(text: string): string {
+    this.textFrame ??= this.frameAround('"content":');
+    return `${this.textFrame[0]}${JSON.stringify(text)}${this.textFrame[1]}`;
+  }
+
+  private frameAround(key: string): readonly [string, string] {
+    const { id, created, model } = this.meta;
+    const head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"choices":[{"index":0,"delta":{${key}`;
+    const tail = `},"logprobs":null,"finish_reason":null}]${this.meta.includeUsage ? ',"usage":null' : ''}}\n\n`;
+    return [head, tail];
   }
 
   private envelope(): Omit<OpenAIChatCompletionChunk, 'choices'> {

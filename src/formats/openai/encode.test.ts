@@ -95,6 +95,28 @@ describe('OpenAIStreamEncoder', () => {
     { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage },
   ];
 
+  it('writes text deltas byte for byte as JSON.stringify of the chunk object (the string fast path)', () => {
+    const texts = ['plain', 'quote " backslash \\ slash /', 'line\nbreak\ttab\r', 'ctrl \u0001\u001f', 'émoji 🚀 — 中文', '\u2028\u2029', 'lone \ud800 surrogate'];
+    for (const includeUsage of [false, true]) {
+      for (const id of ['chatcmpl-sb1', 'id "quoted"']) {
+        const enc = new OpenAIStreamEncoder({ ...meta, id, includeUsage });
+        enc.encode({ type: 'start' });
+        enc.encode({ type: 'text-delta', text: 'first' });
+        for (const text of texts) {
+          const expected = {
+            id,
+            object: 'chat.completion.chunk',
+            created: meta.created,
+            model: meta.model,
+            choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }],
+            ...(includeUsage ? { usage: null } : {}),
+          };
+          expect(enc.encode({ type: 'text-delta', text })).toBe(`data: ${JSON.stringify(expected)}\n\n`);
+        }
+      }
+    }
+  });
+
   it('renders a text stream as SSE the SDK parses, with the usage chunk last', async () => {
     const sse = render(textEvents, true);
     expect(sse.endsWith('data: [DONE]\n\n')).toBe(true);
