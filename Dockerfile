@@ -26,5 +26,5 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # exec form: node runs as PID 1 and handles SIGTERM itself (src/main.ts drains, then exits 0).
 STOPSIGNAL SIGTERM
-# Same node flags as `npm start` (README "Performance": the young generation's size).
-CMD ["node", "--max-semi-space-size=8", "bin/switchboard.js", "start"]
+# Same node command as `npm start` (a test keeps the two in step).
+CMD ["node", "bin/switchboard.js", "start"]
