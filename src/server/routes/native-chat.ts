@@ -28,7 +28,6 @@ export interface NativeChatDeps {
 
 const BILLING_CODES = new Set(['insufficient_credits', 'key_limit_reached']);
 
-
 /** A refusal by billing: the request was valid and routed, so it is told as an SSE error event (with the 402 status). */
 function sendBillingRefusal(res: Response, error: GatewayError): void {
   res.status(error.status);
