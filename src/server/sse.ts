@@ -1,18 +1,8 @@
 /** Writes Server-Sent Events with backpressure; never buffers the whole answer. */
 import type { Response } from 'express';
 
-/** Sets the SSE head; `flush: false` leaves it to go out with the first event (one write less). */
-export function startSse(res: Response, options: { flush?: boolean } = {}): void {
-  res.status(200);
-  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-cache');
-  res.setHeader('Connection', 'keep-alive');
-  res.setHeader('X-Accel-Buffering', 'no');
-  if (options.flush ?? true) res.flushHeaders();
-}
-
 /** Resolves when the text is handed to the socket (waits for 'drain' when the client is slow). */
-export function writeSse(res: Response, text: string): Promise<void> | void {
+function writeSse(res: Response, text: string): Promise<void> | void {
   if (text === '' || res.destroyed) return;
   if (res.write(text)) return;
   return new Promise((resolve) => {
@@ -37,7 +27,14 @@ export class SseWriter {
   private scheduled = false;
   private draining: Promise<void> | null = null;
 
-  constructor(private readonly res: Response) {}
+  /** Sets the SSE head (status 200); it goes out with the first write, not as a write of its own. */
+  constructor(private readonly res: Response) {
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+  }
 
   /** Queues text. A returned promise means the client is slow: wait for it before producing more. */
   write(text: string): Promise<void> | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSse, readSseBatches, SseParser, type SseMessage } from './sse-parser.js';
+import { readSseBatches, SseParser, type SseMessage } from './sse-parser.js';
 
 async function* from(...parts: string[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield new TextEncoder().encode(part);
@@ -30,8 +30,8 @@ describe('readSseBatches', () => {
     expect(await collect(readSseBatches(from('data: x\n\ndata: tail')))).toEqual([[{ event: undefined, data: 'x' }], [{ event: undefined, data: 'tail' }]]);
   });
 
-  it('readSse yields the same messages one by one', async () => {
-    const messages = await collect(readSse(from('data: a\r\n\r\ndata: b\n', '\n: comment\ndata: c\ndata: d\n\n')));
+  it('keeps every message across batches, in order', async () => {
+    const messages = (await collect(readSseBatches(from('data: a\r\n\r\ndata: b\n', '\n: comment\ndata: c\ndata: d\n\n')))).flat();
     expect(messages.map((m) => m.data)).toEqual(['a', 'b', 'c\nd']);
   });
 });

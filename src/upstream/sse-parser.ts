@@ -68,10 +68,6 @@ export class SseParser {
   }
 }
 
-export async function* readSse(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage> {
-  for await (const batch of readSseBatches(chunks)) yield* batch;
-}
-
 /**
  * The messages completed by each chunk, as one array: a consumer that handles them in a plain
  * loop pays one async step per upstream read instead of one per message.

@@ -87,13 +87,13 @@ export class OpenAIStreamEncoder implements StreamEncoder {
    * same order), with only the text going through JSON.stringify. Streams are mostly these.
    */
   private textChunk(text: string): string {
-    this.textFrame ??= this.frameAround('"content":');
+    this.textFrame ??= this.buildTextFrame();
     return `${this.textFrame[0]}${JSON.stringify(text)}${this.textFrame[1]}`;
   }
 
-  private frameAround(key: string): readonly [string, string] {
+  private buildTextFrame(): readonly [string, string] {
     const { id, created, model } = this.meta;
-    const head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"choices":[{"index":0,"delta":{${key}`;
+    const head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"choices":[{"index":0,"delta":{"content":`;
     const tail = `},"logprobs":null,"finish_reason":null}]${this.meta.includeUsage ? ',"usage":null' : ''}}\n\n`;
     return [head, tail];
   }

@@ -9,7 +9,7 @@ import type { ClientFormat } from '../../formats/client-format.js';
 import { textOf } from '../../formats/canonical.js';
 import { noteAnswer, notePrompt } from '../../logging/request-log.js';
 import { principalOf, stateOf } from '../request-state.js';
-import { SseWriter, startSse } from '../sse.js';
+import { SseWriter } from '../sse.js';
 import { clientSignal } from '../client-signal.js';
 import { sendJson } from '../send-json.js';
 
@@ -51,7 +51,6 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
     // Time to first byte minus the provider's time to its first event (upstreamMs() runs to now).
     res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, deps.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
-    startSse(res, { flush: false });
     const encoder = format.streamEncoder(meta(opened));
     const writer = new SseWriter(res);
     try {

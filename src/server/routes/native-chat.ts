@@ -18,7 +18,7 @@ import type { RouteDecision } from '../../gateway/router.js';
 import type { Principal } from '../../plugins/types.js';
 import { requireScope } from '../middleware/authenticate.js';
 import { principalOf, stateOf } from '../request-state.js';
-import { SseWriter, startSse } from '../sse.js';
+import { SseWriter } from '../sse.js';
 import { clientSignal } from '../client-signal.js';
 
 export interface NativeChatDeps {
@@ -59,7 +59,6 @@ async function ownedConversation(store: ConversationStore, id: string, principal
 async function streamAnswer(deps: NativeChatDeps, res: Response, opened: OpenedStream, conversation: Conversation, body: NativeChatRequest, notices: readonly ErrorEvent[]): Promise<void> {
   const state = stateOf(res);
   const { model, decision } = opened;
-  startSse(res, { flush: false });
   const writer = new SseWriter(res);
   const send = (event: NativeEvent): Promise<void> | null => writer.write(encodeNativeEvent(event));
   await send({ type: 'meta', model: model.id, category: decision.category, subcategory: decision.subcategory, conversationId: conversation.id, requestId: state.requestId });
