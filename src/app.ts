@@ -52,15 +52,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestId(gateway.clock));
   app.use(requestLog(gateway.logger, () => gateway.runtime().config.logging, gateway.clock));
   for (const observer of deps.observers ?? []) app.use(observer);
-  app.use(healthRoutes(deps.isDraining));
-  for (const router of deps.publicRouters ?? []) app.use(router);
 
   const auth = authenticate(gateway.runtime, deps.afterAuth);
   const body = jsonBody(() => gateway.runtime().config.server.body_limit);
 
+  // The completion routes come first: they are most of the traffic, and every layer a request
+  // passes costs a match (and a nested router a dispatch of its own).
   const openaiChat = chatRoute(openaiFormat, gateway);
   app.post(['/v1/chat/completions', '/api/v1/chat/completions'], auth, requireScope('chat'), body, openaiChat);
   app.post('/v1/messages', auth, requireScope('chat'), body, chatRoute(anthropicFormat, gateway));
+  app.use(healthRoutes(deps.isDraining));
+  for (const router of deps.publicRouters ?? []) app.use(router);
   app.get(['/v1/models', '/api/v1/models'], auth, requireScope('read'), listModelsRoute(gateway.runtime, deps.startedAt));
 
   for (const routes of deps.apiRoutes ?? []) app.use(routes({ auth, body }));

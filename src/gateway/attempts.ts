@@ -66,7 +66,9 @@ export async function runAttempts<T>(
     const controller = new AbortController();
     const onClientAbort = () => controller.abort(clientSignal.reason);
     clientSignal.addEventListener('abort', onClientAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(new GatewayError('upstream_timeout', 'The routing deadline passed before a model answered')), remaining);
+    // Whole milliseconds: Node keeps one timer list per distinct duration, and a fractional
+    // remainder would give every request a list of its own.
+    const timer = setTimeout(() => controller.abort(new GatewayError('upstream_timeout', 'The routing deadline passed before a model answered')), Math.ceil(remaining));
     const startedAt = hooks.clock();
     tried++;
     try {

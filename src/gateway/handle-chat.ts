@@ -6,7 +6,8 @@
 import { chargeMicros } from '../billing/price.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { ChatRequest, ChatResult, StreamEvent, Usage } from '../formats/canonical.js';
-import type { Logger, Principal, Provider } from '../plugins/types.js';
+import type { CallContext, Logger, Principal, Provider } from '../plugins/types.js';
+import { singleEventBatches } from '../upstream/event-batches.js';
 import { runAttempts, type AttemptSuccess } from './attempts.js';
 import type { BillingPort, Reservation } from './billing-port.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
@@ -50,8 +51,11 @@ export interface CompletedChat extends ChatOutcome {
 }
 
 export interface OpenedStream extends ChatOutcome {
-  /** Canonical events; the `finish` event carries usage and is yielded after the charge is committed. */
-  readonly events: AsyncGenerator<StreamEvent>;
+  /**
+   * Canonical events in batches, as they arrived from the provider (never empty); the `finish`
+   * event carries usage and is yielded after the charge is committed, and nothing follows it.
+   */
+  readonly batches: AsyncGenerator<readonly StreamEvent[]>;
   /** Cost of the finished stream (0 until it ends). */
   costMicros(): number;
   usage(): Usage | null;
@@ -132,27 +136,41 @@ export async function completeChat(deps: GatewayDeps, call: ChatCall): Promise<C
   return { model, decision, attempts: success.attempts, warnings: result.warnings ?? [], promptTokens, result: { ...result, usage }, costMicros, upstreamMs };
 }
 
-interface FirstEvent {
-  readonly iterator: AsyncIterator<StreamEvent>;
-  readonly first: IteratorResult<StreamEvent>;
+interface FirstBatch {
+  readonly iterator: AsyncIterator<readonly StreamEvent[]>;
+  /** The first non-empty batch (or done). */
+  readonly first: IteratorResult<readonly StreamEvent[]>;
 }
 
-async function firstEvent(provider: Provider, req: ChatRequest, signal: AbortSignal, requestId: string): Promise<FirstEvent> {
-  const iterator = provider.stream(req, { signal, requestId })[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (!first.done && first.value.type === 'error') {
+function batchesOf(provider: Provider, req: ChatRequest, call: CallContext): AsyncIterator<readonly StreamEvent[]> {
+  const batches = provider.streamBatches ? provider.streamBatches(req, call) : singleEventBatches(provider.stream(req, call));
+  return batches[Symbol.asyncIterator]();
+}
+
+async function nonEmpty(iterator: AsyncIterator<readonly StreamEvent[]>): Promise<IteratorResult<readonly StreamEvent[]>> {
+  let next = await iterator.next();
+  while (!next.done && next.value.length === 0) next = await iterator.next();
+  return next;
+}
+
+/** Opens the provider's stream and reads up to its first event: a failure so far can fall back. */
+async function firstBatch(provider: Provider, req: ChatRequest, signal: AbortSignal, requestId: string): Promise<FirstBatch> {
+  const iterator = batchesOf(provider, req, { signal, requestId });
+  const first = await nonEmpty(iterator);
+  const head = first.done ? undefined : first.value[0];
+  if (head?.type === 'error') {
     await iterator.return?.();
-    throw first.value.error;
+    throw head.error;
   }
   return { iterator, first };
 }
 
 export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise<OpenedStream> {
   const { runtime, decision, reservation, promptTokens } = await prepare(deps, call);
-  let success: AttemptSuccess<FirstEvent>;
+  let success: AttemptSuccess<FirstBatch>;
   try {
     success = await runAttempts(decision.candidates, call.signal, runtime.config.routing.deadline_ms, hooksFor(deps, runtime, decision, call), (model, signal) =>
-      firstEvent(providerFor(call.principal, model, runtime), { ...call.request, model: model.upstreamModel, stream: true }, signal, call.requestId),
+      firstBatch(providerFor(call.principal, model, runtime), { ...call.request, model: model.upstreamModel, stream: true }, signal, call.requestId),
     );
   } catch (err) {
     deps.billing.release(call.principal, reservation);
@@ -161,7 +179,8 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
   const { model } = success;
   const { iterator, first } = success.value;
   const overhead = runtime.config.billing.overhead;
-  const warnings = !first.done && first.value.type === 'start' ? (first.value.warnings ?? []) : [];
+  const head = first.done ? undefined : first.value[0];
+  const warnings = head?.type === 'start' ? (head.warnings ?? []) : [];
 
   const produced = new TokenCounter();
   let settledCost = 0;
@@ -193,35 +212,38 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     }
   };
 
-  async function* events(): AsyncGenerator<StreamEvent> {
+  async function* batches(): AsyncGenerator<readonly StreamEvent[]> {
     let finished = false;
     try {
       let next = first;
       while (!next.done) {
-        const ev = next.value;
-        if (ev.type === 'finish') {
-          const usage = await settle(ev.usage);
-          observeSuccess(runtime, decision, model, (endedAt ?? deps.clock()) - success.startedAt, settledCost);
-          finished = true;
-          yield { type: 'finish', finishReason: ev.finishReason, usage };
-          return;
+        const batch = next.value;
+        for (let i = 0; i < batch.length; i++) {
+          const ev = batch[i]!;
+          if (ev.type === 'finish') {
+            const usage = await settle(ev.usage);
+            observeSuccess(runtime, decision, model, (endedAt ?? deps.clock()) - success.startedAt, settledCost);
+            finished = true;
+            yield [...batch.slice(0, i), { type: 'finish', finishReason: ev.finishReason, usage }];
+            return;
+          }
+          if (ev.type === 'error') {
+            yield batch.slice(0, i + 1);
+            return;
+          }
+          track(ev);
         }
-        if (ev.type === 'error') {
-          yield ev;
-          return;
-        }
-        track(ev);
-        yield ev;
+        if (batch.length > 0) yield batch;
         next = await iterator.next();
       }
       // The provider ended without a finish: report what was produced.
       const usage = await settle(null);
       finished = true;
-      yield { type: 'finish', finishReason: { unified: 'other', raw: null }, usage };
+      yield [{ type: 'finish', finishReason: { unified: 'other', raw: null }, usage }];
     } catch (err) {
       if (call.signal.aborted) return;
       const error = isGatewayError(err) ? err : new GatewayError('upstream_bad_response', `Provider ${model.providerName} failed mid-stream`, { cause: err });
-      yield { type: 'error', error };
+      yield [{ type: 'error', error }];
     } finally {
       if (!finished) success.controller.abort(new Error('stream closed'));
       await iterator.return?.().catch(() => undefined);
@@ -236,7 +258,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     attempts: success.attempts,
     warnings,
     promptTokens,
-    events: events(),
+    batches: batches(),
     costMicros: () => settledCost,
     usage: () => finalUsage,
     upstreamMs: () => (endedAt ?? deps.clock()) - success.startedAt,

@@ -1,5 +1,5 @@
 /** API key strings: generation, hashing, display label. Only the hash is ever stored. */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import crypto, { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const KEY_RANDOM_HEX = 48;
 
@@ -7,9 +7,12 @@ export function generateApiKey(prefix: string): string {
   return `${prefix}${randomBytes(KEY_RANDOM_HEX / 2).toString('hex')}`;
 }
 
+const oneShotHash: typeof crypto.hash | undefined = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
 /** SHA-256 is enough: keys carry 192 random bits, so there is nothing to brute-force. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  // The one-shot crypto.hash (Node ≥ 20.12) skips creating a Hash object: this runs on every request.
+  return oneShotHash ? oneShotHash('sha256', key, 'hex') : createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
 export function hashesEqual(a: string, b: string): boolean {

@@ -9,7 +9,7 @@ import type { BreakerState, CircuitBreakers } from '../gateway/circuit-breaker.j
 import type { Runtime } from '../gateway/runtime.js';
 import type { PolicyArmStats } from '../plugins/types.js';
 import type { AttemptEvent, CompletionEvent, FallbackEvent, GatewayTelemetry, RoutedEvent } from '../gateway/telemetry.js';
-import { counterChildren, histogramChildren } from './label-cache.js';
+import { deferredCounter, histogramChildren, type DeferredSeries, type SeriesLookup } from './label-cache.js';
 import { LATENCY_BUCKETS } from './registry.js';
 
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -27,50 +27,40 @@ function eachArm(runtime: Runtime, visit: (labels: { policy: string; category: s
 }
 
 export class GatewayMetrics implements GatewayTelemetry {
-  private readonly routingDecisions: Counter<'category' | 'model' | 'policy'>;
-  private readonly upstreamRequests: Counter<'provider' | 'model' | 'outcome'>;
   private readonly upstreamLatency: Histogram<'provider' | 'model' | 'outcome'>;
   private readonly upstreamErrors: Counter<'provider' | 'reason'>;
   private readonly fallbacks: Counter<'from_model' | 'to_model' | 'reason'>;
-  private readonly completions: Counter<'model' | 'provider' | 'category' | 'stream' | 'mode'>;
-  private readonly tokens: Counter<'model' | 'direction'>;
-  private readonly cost: Counter<'model'>;
   private readonly ttft: Histogram<'model'>;
   private readonly upstreamDuration: Histogram<'model'>;
   private readonly attemptsPerRequest: Histogram<never>;
   private readonly rateLimitedRequests: Counter<'limit'>;
   private readonly breakerTransitions: Counter<'model' | 'state'>;
   // Cached children for the per-request series (label values in labelNames order).
-  private readonly routingDecisionsBy: (...values: string[]) => Counter.Internal;
-  private readonly upstreamRequestsBy: (...values: string[]) => Counter.Internal;
-  private readonly upstreamLatencyBy: (...values: string[]) => Histogram.Internal<string>;
-  private readonly completionsBy: (...values: string[]) => Counter.Internal;
-  private readonly tokensBy: (...values: string[]) => Counter.Internal;
-  private readonly costBy: (...values: string[]) => Counter.Internal;
-  private readonly ttftBy: (...values: string[]) => Histogram.Internal<string>;
-  private readonly upstreamDurationBy: (...values: string[]) => Histogram.Internal<string>;
+  private readonly routingDecisionsBy: SeriesLookup<DeferredSeries>;
+  private readonly upstreamRequestsBy: SeriesLookup<DeferredSeries>;
+  private readonly upstreamLatencyBy: SeriesLookup<Histogram.Internal<string>>;
+  private readonly completionsBy: SeriesLookup<DeferredSeries>;
+  private readonly tokensBy: SeriesLookup<DeferredSeries>;
+  private readonly costBy: SeriesLookup<DeferredSeries>;
+  private readonly ttftBy: SeriesLookup<Histogram.Internal<string>>;
+  private readonly upstreamDurationBy: SeriesLookup<Histogram.Internal<string>>;
 
   constructor(registry: Registry, deps: GatewayMetricsDeps) {
     const registers = [registry];
-    this.routingDecisions = new Counter({ name: 'switchboard_routing_decisions_total', help: 'Routing decisions by category, first-choice model and policy.', labelNames: ['category', 'model', 'policy'], registers });
-    this.upstreamRequests = new Counter({ name: 'switchboard_upstream_requests_total', help: 'Upstream attempts by provider, model and outcome (ok or error).', labelNames: ['provider', 'model', 'outcome'], registers });
+    this.routingDecisionsBy = deferredCounter({ name: 'switchboard_routing_decisions_total', help: 'Routing decisions by category, first-choice model and policy.', labelNames: ['category', 'model', 'policy'], registers });
+    this.upstreamRequestsBy = deferredCounter({ name: 'switchboard_upstream_requests_total', help: 'Upstream attempts by provider, model and outcome (ok or error).', labelNames: ['provider', 'model', 'outcome'], registers });
     this.upstreamLatency = new Histogram({ name: 'switchboard_upstream_latency_seconds', help: 'Time until the provider answered (headers or first stream event), per attempt.', labelNames: ['provider', 'model', 'outcome'], buckets: LATENCY_BUCKETS, registers });
     this.upstreamErrors = new Counter({ name: 'switchboard_upstream_errors_total', help: 'Failed upstream attempts by provider and reason (Switchboard error code).', labelNames: ['provider', 'reason'], registers });
     this.fallbacks = new Counter({ name: 'switchboard_fallbacks_total', help: 'Fallbacks from one model to the next candidate, by reason.', labelNames: ['from_model', 'to_model', 'reason'], registers });
-    this.completions = new Counter({ name: 'switchboard_completions_total', help: 'Completed chat requests by model.', labelNames: ['model', 'provider', 'category', 'stream', 'mode'], registers });
-    this.tokens = new Counter({ name: 'switchboard_tokens_total', help: 'Tokens by model and direction (input or output).', labelNames: ['model', 'direction'], registers });
-    this.cost = new Counter({ name: 'switchboard_cost_usd_total', help: 'Charged cost in USD (overhead included) by model.', labelNames: ['model'], registers });
+    this.completionsBy = deferredCounter({ name: 'switchboard_completions_total', help: 'Completed chat requests by model.', labelNames: ['model', 'provider', 'category', 'stream', 'mode'], registers });
+    this.tokensBy = deferredCounter({ name: 'switchboard_tokens_total', help: 'Tokens by model and direction (input or output).', labelNames: ['model', 'direction'], registers });
+    this.costBy = deferredCounter({ name: 'switchboard_cost_usd_total', help: 'Charged cost in USD (overhead included) by model.', labelNames: ['model'], registers });
     this.ttft = new Histogram({ name: 'switchboard_time_to_first_token_seconds', help: 'Streaming: time from the upstream request to the first token.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers });
     this.upstreamDuration = new Histogram({ name: 'switchboard_upstream_duration_seconds', help: 'Time spent on the provider for the answering attempt, first to last byte.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers });
     this.attemptsPerRequest = new Histogram({ name: 'switchboard_attempts_per_request', help: 'Upstream attempts needed per completed request.', buckets: [1, 2, 3, 4, 5, 8], registers });
     this.rateLimitedRequests = new Counter({ name: 'switchboard_rate_limited_requests_total', help: 'Requests refused by the per-key rate limit, by which limit (requests or tokens).', labelNames: ['limit'], registers });
     this.breakerTransitions = new Counter({ name: 'switchboard_circuit_breaker_transitions_total', help: 'Circuit breaker state changes by model and new state.', labelNames: ['model', 'state'], registers });
-    this.routingDecisionsBy = counterChildren(this.routingDecisions);
-    this.upstreamRequestsBy = counterChildren(this.upstreamRequests);
     this.upstreamLatencyBy = histogramChildren(this.upstreamLatency);
-    this.completionsBy = counterChildren(this.completions);
-    this.tokensBy = counterChildren(this.tokens);
-    this.costBy = counterChildren(this.cost);
     this.ttftBy = histogramChildren(this.ttft);
     this.upstreamDurationBy = histogramChildren(this.upstreamDuration);
     // Present from the first scrape, so rate() works before the first refusal.

@@ -82,6 +82,13 @@ export interface Provider {
    * before any event is thrown from it (and can fall back). Ends with `finish` or throws.
    */
   stream(req: ChatRequest, call: CallContext): AsyncIterable<StreamEvent>;
+  /**
+   * Optional: the same events as stream(), grouped as they arrived (one array per upstream read;
+   * never an empty one). The gateway uses it when present, so a burst of events costs one await
+   * per pipeline layer instead of one per event. `decodeEventBatches` (src/upstream/event-batches)
+   * builds it from SSE reads, and `eventsOf` derives stream() from it.
+   */
+  streamBatches?(req: ChatRequest, call: CallContext): AsyncIterable<readonly StreamEvent[]>;
   /** Where OpenAI-compatible passthrough routes (embeddings) are sent, with the credential. */
   passthroughTarget?(): { readonly baseUrl: string; readonly headers: Readonly<Record<string, string>> };
   close?(): Promise<void>;

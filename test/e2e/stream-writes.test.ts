@@ -26,8 +26,14 @@ beforeAll(async () => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
-      const held = (JSON.parse(raw) as { messages: { content: string }[] }).messages[0]?.content === 'hold';
+      const prompt = (JSON.parse(raw) as { messages: { content: string }[] }).messages[0]?.content;
+      const held = prompt === 'hold';
       res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (prompt === 'broken') {
+        // One read: two tokens, a chunk that is not JSON, then more that must never be relayed.
+        res.end(chunk({ role: 'assistant', content: 'alpha ' }) + chunk({ content: 'beta ' }) + 'data: {not json\n\n' + chunk({ content: 'never' }) + 'data: [DONE]\n\n');
+        return;
+      }
       if (held) {
         res.write(chunk({ role: 'assistant', content: 'first ' }));
         releaseRest = () => res.end(chunk({ content: 'second' }) + chunk({}, 'stop') + USAGE + 'data: [DONE]\n\n');
@@ -95,6 +101,23 @@ describe('streamed answers on the wire', () => {
     expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
     // 23 SSE events; one write per event would be at least 20 chunks.
     expect(received.chunks.length).toBeLessThanOrEqual(4);
+  });
+
+  it('relays the tokens decoded before a broken chunk of the same read, then the error, and bills them', async () => {
+    const received = await streamChat('broken');
+    const body = await received.body;
+    const events = body.split('\n\n').filter((block) => block.startsWith('data: {')).map((block) => JSON.parse(block.slice(6)) as { choices?: { delta: { content?: string } }[]; error?: { code: string } });
+    const text = events.map((e) => e.choices?.[0]?.delta.content ?? '').join('');
+    expect(text).toBe('alpha beta ');
+    expect(events.at(-1)?.error).toMatchObject({ code: 'upstream_bad_response' });
+    expect(body).not.toContain('never');
+    // Billed for what was produced, and the log line says how the stream ended.
+    await expect
+      .poll(() => server.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['route'] === '/v1/chat/completions' && l['errorCode'] === 'upstream_bad_response'))
+      .toMatchObject({ status: 200, outputTokens: expect.any(Number), costUsd: expect.any(Number) });
+    const line = server.logs.map((l) => JSON.parse(l) as Record<string, number>).find((l) => l['errorCode'] === ('upstream_bad_response' as unknown));
+    expect(line!['outputTokens']).toBeGreaterThan(0);
+    expect(line!['costUsd']).toBeGreaterThan(0);
   });
 
   it('sends the first token before the upstream sends the rest', async () => {

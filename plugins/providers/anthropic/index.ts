@@ -3,6 +3,7 @@ import { GatewayError } from '../../../src/errors.js';
 import type { ChatRequest, ChatResult, StreamEvent } from '../../../src/formats/canonical.js';
 import type { CallContext, PluginContext, PluginDefinition, Provider } from '../../../src/plugins/types.js';
 import type { UpstreamResponse } from '../../../src/upstream/http-client.js';
+import { decodeEventBatches, eventsOf } from '../../../src/upstream/event-batches.js';
 import { readSseBatches } from '../../../src/upstream/sse-parser.js';
 import { decodeAnthropicMessage } from './decode-response.js';
 import { createAnthropicStreamDecoder } from './decode-stream.js';
@@ -52,6 +53,22 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
     return { res, warnings };
   }
 
+
+  async function* streamBatches(req: ChatRequest, call: CallContext): AsyncGenerator<StreamEvent[]> {
+    const { res, warnings } = await send(req, true, call);
+    const decoder = createAnthropicStreamDecoder({ provider: PROVIDER, warnings });
+    const relay = (events: readonly StreamEvent[], out: StreamEvent[]) => {
+      for (const ev of events) {
+        if (ev.type === 'error') throw ev.error;
+        out.push(ev);
+      }
+    };
+    yield* decodeEventBatches(
+      readSseBatches(res.chunks()),
+      (message, out) => relay(decoder.push(message.event, message.data), out),
+      (out) => relay(decoder.end(), out),
+    );
+  }
   return {
     name: PROVIDER,
     capabilities: { streaming: true, tools: true, images: true, nativeFormat: 'anthropic' },
@@ -72,22 +89,11 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
       return warnings.length > 0 ? { ...result, warnings } : result;
     },
 
-    async *stream(req, call): AsyncGenerator<StreamEvent> {
-      const { res, warnings } = await send(req, true, call);
-      const decoder = createAnthropicStreamDecoder({ provider: PROVIDER, warnings });
-      for await (const batch of readSseBatches(res.chunks())) {
-        for (const msg of batch) {
-          for (const ev of decoder.push(msg.event, msg.data)) {
-            if (ev.type === 'error') throw ev.error;
-            yield ev;
-          }
-        }
-      }
-      for (const ev of decoder.end()) {
-        if (ev.type === 'error') throw ev.error;
-        yield ev;
-      }
+    stream(req, call) {
+      return eventsOf(streamBatches(req, call));
     },
+
+    streamBatches,
   };
 }
 

@@ -6,7 +6,7 @@ import type { ChatRequest, ChatResult, StreamEvent } from '../../../src/formats/
 import { GatewayError } from '../../../src/errors.js';
 import type { CallContext, PluginContext, PluginDefinition, Provider } from '../../../src/plugins/types.js';
 import type { UpstreamResponse } from '../../../src/upstream/http-client.js';
-import { readSseBatches } from '../../../src/upstream/sse-parser.js';
+import { decodeSseData, eventsOf } from '../../../src/upstream/event-batches.js';
 import { badResponse, decodeResponse, PROVIDER } from './decode-response.js';
 import { createGeminiStreamDecoder } from './decode-stream.js';
 import { encodeRequest } from './encode-request.js';
@@ -82,6 +82,14 @@ export function createGeminiProvider(options: Readonly<GeminiOptions>, ctx: Plug
     return { res, apiKey };
   };
 
+
+  async function* streamBatches(req: ChatRequest, call: CallContext): AsyncGenerator<StreamEvent[]> {
+    const url = `${baseUrl}/${modelPath(req.model)}:streamGenerateContent?alt=sse`;
+    const { body, warnings } = encodeRequest(req);
+    const { res } = await send(url, body, call);
+    const decoder = createGeminiStreamDecoder({ warnings });
+    yield* decodeSseData(res.chunks(), decoder);
+  }
   return {
     name: PROVIDER,
     capabilities: { streaming: true, tools: true, images: true },
@@ -101,14 +109,11 @@ export function createGeminiProvider(options: Readonly<GeminiOptions>, ctx: Plug
       return warnings.length > 0 ? { ...result, warnings } : result;
     },
 
-    async *stream(req: ChatRequest, call: CallContext): AsyncGenerator<StreamEvent> {
-      const url = `${baseUrl}/${modelPath(req.model)}:streamGenerateContent?alt=sse`;
-      const { body, warnings } = encodeRequest(req);
-      const { res } = await send(url, body, call);
-      const decoder = createGeminiStreamDecoder({ warnings });
-      for await (const batch of readSseBatches(res.chunks())) for (const message of batch) yield* decoder.push(message.data);
-      yield* decoder.end();
+    stream(req: ChatRequest, call: CallContext) {
+      return eventsOf(streamBatches(req, call));
     },
+
+    streamBatches,
 
     passthroughTarget() {
       // Gemini's OpenAI-compatible surface (embeddings) lives under {base_url}/openai.

@@ -7,7 +7,7 @@ import { GatewayError } from '../../../src/errors.js';
 import type { ChatRequest, ChatResult, StreamEvent } from '../../../src/formats/canonical.js';
 import type { CallContext, PluginContext, PluginDefinition, Provider } from '../../../src/plugins/types.js';
 import type { UpstreamResponse } from '../../../src/upstream/http-client.js';
-import { readSseBatches } from '../../../src/upstream/sse-parser.js';
+import { decodeSseData, eventsOf } from '../../../src/upstream/event-batches.js';
 import { decodeOpenAIResponse } from './decode-response.js';
 import { createOpenAIStreamDecoder } from './decode-stream.js';
 import { encodeOpenAIRequest, type MaxTokensField } from './encode-request.js';
@@ -117,6 +117,18 @@ export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: Plug
     return decodeOpenAIResponse(PROVIDER, parsed);
   };
 
+  async function* streamBatches(req: ChatRequest, call: CallContext): AsyncGenerator<StreamEvent[]> {
+    const res = await send({ ...req, stream: true }, call);
+    const contentType = String(res.headers['content-type'] ?? '');
+    // A server that ignores `stream: true` answers one JSON body; relay it as events.
+    if (contentType.includes('application/json')) {
+      yield resultToEvents(await readJson(res));
+      return;
+    }
+    const decoder = createOpenAIStreamDecoder(PROVIDER);
+    yield* decodeSseData(res.chunks(), decoder);
+  }
+
   return {
     name: PROVIDER,
     capabilities: { streaming: true, tools: true, images: true, nativeFormat: 'openai' },
@@ -125,20 +137,11 @@ export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: Plug
       return readJson(await send({ ...req, stream: false }, call));
     },
 
-    async *stream(req, call): AsyncGenerator<StreamEvent> {
-      const res = await send({ ...req, stream: true }, call);
-      const contentType = String(res.headers['content-type'] ?? '');
-      // A server that ignores `stream: true` answers one JSON body; relay it as events.
-      if (contentType.includes('application/json')) {
-        yield* resultToEvents(await readJson(res));
-        return;
-      }
-      const decoder = createOpenAIStreamDecoder(PROVIDER);
-      for await (const batch of readSseBatches(res.chunks())) {
-        for (const msg of batch) for (const ev of decoder.push(msg.data)) yield ev;
-      }
-      for (const ev of decoder.end()) yield ev;
+    stream(req, call) {
+      return eventsOf(streamBatches(req, call));
     },
+
+    streamBatches,
 
     passthroughTarget() {
       return { baseUrl, headers: authHeaders() };

@@ -54,11 +54,14 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     const encoder = format.streamEncoder(meta(opened));
     const writer = new SseWriter(res);
     try {
-      for await (const event of opened.events) {
+      for await (const batch of opened.batches) {
         if (res.destroyed) break;
-        if (event.type === 'text-delta') noteAnswer(res, event.text);
-        const text = event.type === 'error' ? encoder.error(event.error) : encoder.encode(event);
-        const pending = writer.write(text);
+        let pending: Promise<void> | null = null;
+        for (const event of batch) {
+          if (event.type === 'text-delta') noteAnswer(res, event.text);
+          else if (event.type === 'error') state.errorCode = event.error.code;
+          pending = writer.write(event.type === 'error' ? encoder.error(event.error) : encoder.encode(event)) ?? pending;
+        }
         if (pending) await pending;
       }
     } finally {

@@ -14,6 +14,7 @@ import type { ChatRequest } from '../../formats/canonical.js';
 import { decodeNativeChatRequest, type NativeChatRequest } from '../../formats/native/decode-request.js';
 import { doneEvent, encodeNativeEvent, fallbackNotice, finalError, type ErrorEvent, type NativeEvent } from '../../formats/native/events.js';
 import { openChatStream, type GatewayDeps, type OpenedStream } from '../../gateway/handle-chat.js';
+import { eventsOf } from '../../upstream/event-batches.js';
 import type { RouteDecision } from '../../gateway/router.js';
 import type { Principal } from '../../plugins/types.js';
 import { requireScope } from '../middleware/authenticate.js';
@@ -67,7 +68,7 @@ async function streamAnswer(deps: NativeChatDeps, res: Response, opened: OpenedS
 
   let answer = '';
   try {
-    for await (const event of opened.events) {
+    for await (const event of eventsOf(opened.batches)) {
       if (res.destroyed) break;
       if (event.type === 'text-delta') {
         if (event.text === '') continue;
