@@ -58,9 +58,11 @@ function gatewayConfig(dir: string, upstreamUrl: string, adminKey: string): Reco
   };
 }
 
-async function post(url: string, auth: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function post(url: string, auth: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
+
+const PROBE_REQUEST_ID = 'bench-probe-0001';
 
 async function probe(gatewayUrl: string, adminKey: string, key: string, logFile: string): Promise<Record<string, string>> {
   const found: Record<string, string> = {};
@@ -70,17 +72,17 @@ async function probe(gatewayUrl: string, adminKey: string, key: string, logFile:
     const redeem = await post(`${gatewayUrl}/api/redeem`, key, { code: 'BENCHCREDITS' }).catch(() => undefined);
     credits = redeem?.ok ? 'on (promo code redeemed)' : `off (grant → ${grant?.status ?? 'error'}, redeem → ${redeem?.status ?? 'error'})`;
   }
-  const logLinesBefore = readFileSync(logFile, 'utf8').split('\n').length;
-  const chat = await post(`${gatewayUrl}/v1/chat/completions`, key, { model: 'bench-model', messages: [{ role: 'user', content: 'probe' }] });
+  const chat = await post(`${gatewayUrl}/v1/chat/completions`, key, { model: 'bench-model', messages: [{ role: 'user', content: 'probe' }] }, { 'x-request-id': PROBE_REQUEST_ID });
   await chat.text();
   if (chat.status !== 200) throw new Error(`the gateway answered the probe with ${chat.status}`);
   await new Promise((r) => setTimeout(r, 200));
-  const logLinesAfter = readFileSync(logFile, 'utf8').split('\n').length;
+  // Lines about the probe itself (other requests' lines may be flushed in the same window).
+  const probeLines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes(`"requestId":"${PROBE_REQUEST_ID}"`)).length;
   found['credits / billing'] = credits;
   found['rate limits'] = chat.headers.get('x-ratelimit-limit') ? `on (X-RateLimit-Limit ${chat.headers.get('x-ratelimit-limit')})` : 'off (no X-RateLimit-* headers)';
   const metrics = await fetch(`${gatewayUrl}/metrics`).catch(() => undefined);
   found['metrics'] = metrics?.ok ? 'on (/metrics 200)' : `off (/metrics → ${metrics?.status ?? 'error'})`;
-  found['request log'] = logLinesAfter > logLinesBefore ? `on (${logLinesAfter - logLinesBefore} line(s) per request, info level, to a file)` : 'off (no log line per request)';
+  found['request log'] = probeLines > 0 ? `on (${probeLines} line(s) per request, info level, to a file)` : 'off (no log line per request)';
   found['routing'] = 'bandit policy + rules classifier configured (requests name the model; one row uses model=auto)';
   found['auth'] = 'api-key (a live key with the chat scope, looked up in SQLite)';
   return found;

@@ -8,6 +8,7 @@ import { GatewayError, isGatewayError } from '../errors.js';
 import { encodeAnthropicError } from '../formats/anthropic/encode-error.js';
 import { encodeOpenAIError } from '../formats/openai/encode-error.js';
 import type { Logger } from '../plugins/types.js';
+import { ClientDisconnected } from './client-signal.js';
 import { envelopeFor } from './client-format.js';
 import { stateOf } from './request-state.js';
 
@@ -45,6 +46,11 @@ export function renderError(path: string, error: GatewayError): { status: number
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
+    if (err instanceof ClientDisconnected) {
+      // Nobody is left to answer (the request log line and the metrics already say 499, aborted).
+      res.end();
+      return;
+    }
     let error = asGatewayError(err);
     const state = res.locals['switchboard'] ? stateOf(res) : undefined;
     if (!error) {

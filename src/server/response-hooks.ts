@@ -8,6 +8,9 @@
 import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 
+/** nginx's "client closed request": recorded when the client leaves before the response head. */
+export const CLIENT_CLOSED_STATUS = 499;
+
 // Kept in res.locals: a new property on the response object itself would change the hidden
 // class of every ServerResponse that Node and Express read on the hot path.
 const HOOKS = 'switchboardResponseHooks';
@@ -36,6 +39,9 @@ function install(res: Response, locals: Record<string, unknown>): Hooks {
   } as typeof writeHead;
   // `on`, not `once`: a response emits 'close' exactly once, and `once` allocates a wrapper.
   res.on('close', () => {
+    // The client left before an answer was started: nginx's 499 "client closed request", so the
+    // request log and the HTTP metrics do not count it as a 200 (the status nobody had set yet).
+    if (!res.headersSent && !res.writableFinished) res.statusCode = CLIENT_CLOSED_STATUS;
     for (const hook of hooks.done) hook();
   });
   return hooks;
