@@ -221,10 +221,12 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
         for (let i = 0; i < batch.length; i++) {
           const ev = batch[i]!;
           if (ev.type === 'finish') {
+            // What came before the finish goes out now; the finish waits for the charge's commit.
+            if (i > 0) yield batch.slice(0, i);
             const usage = await settle(ev.usage);
             observeSuccess(runtime, decision, model, (endedAt ?? deps.clock()) - success.startedAt, settledCost);
             finished = true;
-            yield [...batch.slice(0, i), { type: 'finish', finishReason: ev.finishReason, usage }];
+            yield [{ type: 'finish', finishReason: ev.finishReason, usage }];
             return;
           }
           if (ev.type === 'error') {
