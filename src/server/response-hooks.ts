@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 
 /** nginx's "client closed request": recorded when the client leaves before the response head. */
-export const CLIENT_CLOSED_STATUS = 499;
+const CLIENT_CLOSED_STATUS = 499;
 
 // Kept in res.locals: a new property on the response object itself would change the hidden
 // class of every ServerResponse that Node and Express read on the hot path.

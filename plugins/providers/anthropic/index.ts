@@ -53,7 +53,6 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
     return { res, warnings };
   }
 
-
   async function* streamBatches(req: ChatRequest, call: CallContext): AsyncGenerator<StreamEvent[]> {
     const { res, warnings } = await send(req, true, call);
     const decoder = createAnthropicStreamDecoder({ provider: PROVIDER, warnings });
@@ -69,6 +68,7 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
       (out) => relay(decoder.end(), out),
     );
   }
+
   return {
     name: PROVIDER,
     capabilities: { streaming: true, tools: true, images: true, nativeFormat: 'anthropic' },

@@ -82,7 +82,6 @@ export function createGeminiProvider(options: Readonly<GeminiOptions>, ctx: Plug
     return { res, apiKey };
   };
 
-
   async function* streamBatches(req: ChatRequest, call: CallContext): AsyncGenerator<StreamEvent[]> {
     const url = `${baseUrl}/${modelPath(req.model)}:streamGenerateContent?alt=sse`;
     const { body, warnings } = encodeRequest(req);
@@ -90,6 +89,7 @@ export function createGeminiProvider(options: Readonly<GeminiOptions>, ctx: Plug
     const decoder = createGeminiStreamDecoder({ warnings });
     yield* decodeSseData(res.chunks(), decoder);
   }
+
   return {
     name: PROVIDER,
     capabilities: { streaming: true, tools: true, images: true },
