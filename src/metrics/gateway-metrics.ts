@@ -4,7 +4,8 @@
  * error-code table; never key ids, request ids or user text. Gauges that describe current state
  * (circuit breakers, bandit posteriors) are read at scrape time.
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { FastHistogram, type HistogramSeries } from './fast-histogram.js';
 import type { BreakerState, CircuitBreakers } from '../gateway/circuit-breaker.js';
 import type { Runtime } from '../gateway/runtime.js';
 import type { PolicyArmStats } from '../plugins/types.js';
@@ -27,37 +28,37 @@ function eachArm(runtime: Runtime, visit: (labels: { policy: string; category: s
 }
 
 export class GatewayMetrics implements GatewayTelemetry {
-  private readonly upstreamLatency: Histogram<'provider' | 'model' | 'outcome'>;
+  private readonly upstreamLatency: FastHistogram<'provider' | 'model' | 'outcome'>;
   private readonly upstreamErrors: Counter<'provider' | 'reason'>;
   private readonly fallbacks: Counter<'from_model' | 'to_model' | 'reason'>;
-  private readonly ttft: Histogram<'model'>;
-  private readonly upstreamDuration: Histogram<'model'>;
-  private readonly attemptsPerRequest: Histogram<never>;
+  private readonly ttft: FastHistogram<'model'>;
+  private readonly upstreamDuration: FastHistogram<'model'>;
+  private readonly attemptsPerRequest: HistogramSeries;
   private readonly rateLimitedRequests: Counter<'limit'>;
   private readonly breakerTransitions: Counter<'model' | 'state'>;
   // Cached children for the per-request series (label values in labelNames order).
   private readonly routingDecisionsBy: SeriesLookup<DeferredSeries>;
   private readonly upstreamRequestsBy: SeriesLookup<DeferredSeries>;
-  private readonly upstreamLatencyBy: SeriesLookup<Histogram.Internal<string>>;
+  private readonly upstreamLatencyBy: SeriesLookup<HistogramSeries>;
   private readonly completionsBy: SeriesLookup<DeferredSeries>;
   private readonly tokensBy: SeriesLookup<DeferredSeries>;
   private readonly costBy: SeriesLookup<DeferredSeries>;
-  private readonly ttftBy: SeriesLookup<Histogram.Internal<string>>;
-  private readonly upstreamDurationBy: SeriesLookup<Histogram.Internal<string>>;
+  private readonly ttftBy: SeriesLookup<HistogramSeries>;
+  private readonly upstreamDurationBy: SeriesLookup<HistogramSeries>;
 
   constructor(registry: Registry, deps: GatewayMetricsDeps) {
     const registers = [registry];
     this.routingDecisionsBy = deferredCounter({ name: 'switchboard_routing_decisions_total', help: 'Routing decisions by category, first-choice model and policy.', labelNames: ['category', 'model', 'policy'], registers });
     this.upstreamRequestsBy = deferredCounter({ name: 'switchboard_upstream_requests_total', help: 'Upstream attempts by provider, model and outcome (ok or error).', labelNames: ['provider', 'model', 'outcome'], registers });
-    this.upstreamLatency = new Histogram({ name: 'switchboard_upstream_latency_seconds', help: 'Time until the provider answered (headers or first stream event), per attempt.', labelNames: ['provider', 'model', 'outcome'], buckets: LATENCY_BUCKETS, registers });
+    this.upstreamLatency = new FastHistogram({ name: 'switchboard_upstream_latency_seconds', help: 'Time until the provider answered (headers or first stream event), per attempt.', labelNames: ['provider', 'model', 'outcome'], buckets: LATENCY_BUCKETS, registers });
     this.upstreamErrors = new Counter({ name: 'switchboard_upstream_errors_total', help: 'Failed upstream attempts by provider and reason (Switchboard error code).', labelNames: ['provider', 'reason'], registers });
     this.fallbacks = new Counter({ name: 'switchboard_fallbacks_total', help: 'Fallbacks from one model to the next candidate, by reason.', labelNames: ['from_model', 'to_model', 'reason'], registers });
     this.completionsBy = deferredCounter({ name: 'switchboard_completions_total', help: 'Completed chat requests by model.', labelNames: ['model', 'provider', 'category', 'stream', 'mode'], registers });
     this.tokensBy = deferredCounter({ name: 'switchboard_tokens_total', help: 'Tokens by model and direction (input or output).', labelNames: ['model', 'direction'], registers });
     this.costBy = deferredCounter({ name: 'switchboard_cost_usd_total', help: 'Charged cost in USD (overhead included) by model.', labelNames: ['model'], registers });
-    this.ttft = new Histogram({ name: 'switchboard_time_to_first_token_seconds', help: 'Streaming: time from the upstream request to the first token.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers });
-    this.upstreamDuration = new Histogram({ name: 'switchboard_upstream_duration_seconds', help: 'Time spent on the provider for the answering attempt, first to last byte.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers });
-    this.attemptsPerRequest = new Histogram({ name: 'switchboard_attempts_per_request', help: 'Upstream attempts needed per completed request.', buckets: [1, 2, 3, 4, 5, 8], registers });
+    this.ttft = new FastHistogram({ name: 'switchboard_time_to_first_token_seconds', help: 'Streaming: time from the upstream request to the first token.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers });
+    this.upstreamDuration = new FastHistogram({ name: 'switchboard_upstream_duration_seconds', help: 'Time spent on the provider for the answering attempt, first to last byte.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers });
+    this.attemptsPerRequest = new FastHistogram({ name: 'switchboard_attempts_per_request', help: 'Upstream attempts needed per completed request.', labelNames: [], buckets: [1, 2, 3, 4, 5, 8], registers }).labels();
     this.rateLimitedRequests = new Counter({ name: 'switchboard_rate_limited_requests_total', help: 'Requests refused by the per-key rate limit, by which limit (requests or tokens).', labelNames: ['limit'], registers });
     this.breakerTransitions = new Counter({ name: 'switchboard_circuit_breaker_transitions_total', help: 'Circuit breaker state changes by model and new state.', labelNames: ['model', 'state'], registers });
     this.upstreamLatencyBy = histogramChildren(this.upstreamLatency);

@@ -4,7 +4,8 @@
  * chat routes report in the X-Switchboard-Overhead-Ms response header.
  */
 import type { RequestHandler } from 'express';
-import { Gauge, Histogram, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { FastHistogram } from './fast-histogram.js';
 import { onResponseDone, onResponseHead } from '../server/response-hooks.js';
 import { routeTemplateOf, trackRouteTemplate } from '../server/route-template.js';
 import { deferredCounter, histogramChildren } from './label-cache.js';
@@ -20,8 +21,8 @@ function isEventStream(contentType: unknown): boolean {
 export function httpMetrics(registry: Registry): RequestHandler {
   const registers = [registry];
   const requestsBy = deferredCounter({ name: 'switchboard_http_requests_total', help: 'HTTP requests by method, route template and status.', labelNames: ['method', 'route', 'status'], registers });
-  const duration = new Histogram({ name: 'switchboard_http_request_duration_seconds', help: 'HTTP request duration until the last byte, by method, route template and status.', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers });
-  const overhead = new Histogram({ name: 'switchboard_gateway_overhead_seconds', help: 'Gateway overhead per completion: request time (to the first byte for streams) minus time waiting on the provider.', labelNames: ['stream'], buckets: OVERHEAD_BUCKETS, registers });
+  const duration = new FastHistogram({ name: 'switchboard_http_request_duration_seconds', help: 'HTTP request duration until the last byte, by method, route template and status.', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers });
+  const overhead = new FastHistogram({ name: 'switchboard_gateway_overhead_seconds', help: 'Gateway overhead per completion: request time (to the first byte for streams) minus time waiting on the provider.', labelNames: ['stream'], buckets: OVERHEAD_BUCKETS, registers });
   const activeStreams = new Gauge({ name: 'switchboard_active_streams', help: 'Server-sent event responses currently open.', registers });
   const durationBy = histogramChildren(duration);
   const overheadBy = histogramChildren(overhead);

@@ -1,9 +1,10 @@
 /**
- * Pre-bound prom-client children, cached per label-value tuple (values in labelNames order), so
+ * Pre-bound series (deferred counters, fast histograms), cached per label-value tuple (values in labelNames order), so
  * the hot path does not build a label object per call. A hit walks one Map per label value and
  * allocates nothing. Label values are bounded (see gateway-metrics.ts), so the cache is too.
  */
-import { Counter, type CounterConfiguration, type Histogram } from 'prom-client';
+import { Counter, type CounterConfiguration } from 'prom-client';
+import type { FastHistogram, HistogramSeries } from './fast-histogram.js';
 
 /** Label values in labelNames order (at most five: the widest series has five labels). */
 export type SeriesLookup<C> = (a: string, b?: string, c?: string, d?: string, e?: string) => C;
@@ -81,6 +82,6 @@ export function deferredCounter<T extends string>(config: CounterConfiguration<T
   });
 }
 
-export function histogramChildren(metric: Histogram<string>): SeriesLookup<Histogram.Internal<string>> {
+export function histogramChildren(metric: FastHistogram): SeriesLookup<HistogramSeries> {
   return cached((values) => metric.labels(...values));
 }

@@ -1,4 +1,5 @@
-import { Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { FastHistogram } from '../../src/metrics/fast-histogram.js';
 import { describe, expect, it } from 'vitest';
 import { deferredCounter, histogramChildren } from '../../src/metrics/label-cache.js';
 
@@ -56,7 +57,7 @@ describe('deferred counters', () => {
 describe('histogram children', () => {
   it('binds each label tuple once and observes into its series', async () => {
     const registry = new Registry();
-    const histogram = new Histogram({ name: 'h_seconds', help: 'h', labelNames: ['model', 'outcome'], buckets: [1], registers: [registry] });
+    const histogram = new FastHistogram({ name: 'h_seconds', help: 'h', labelNames: ['model', 'outcome'], buckets: [1], registers: [registry] });
     const by = histogramChildren(histogram);
     expect(by('m', 'ok')).toBe(by('m', 'ok'));
     by('m', 'ok').observe(0.5);
