@@ -30,7 +30,7 @@ export class Keyring implements KeyVerifier {
     return this.adminHashes.size > 0;
   }
 
-  verify(rawKey: string, ip: string): Principal | Promise<Principal> {
+  verify(rawKey: string, ip: string | (() => string)): Principal | Promise<Principal> {
     const hash = hashApiKey(rawKey);
     if (this.adminHashes.has(hash)) {
       return { accountId: DEFAULT_ACCOUNT, keyId: null, scopes: ALL_SCOPES, mode: 'live', rateLimitRpm: null, scheme: 'api-key' };
@@ -44,13 +44,14 @@ export class Keyring implements KeyVerifier {
     });
   }
 
-  private check(record: KeyRecord, ip: string): Principal {
+  private check(record: KeyRecord, clientIp: string | (() => string)): Principal {
     if (record.revokedAt !== null) throw new GatewayError('auth_invalid', INVALID_KEY);
     if (record.expiresAt !== null && Date.parse(record.expiresAt) <= this.clock()) throw new GatewayError('auth_invalid', 'API key expired');
     if (record.disabled) throw new GatewayError('auth_invalid', 'API key disabled');
     if (record.allowedIps && record.allowedIps.length > 0) {
       let list = this.allowLists.get(record);
       if (!list) this.allowLists.set(record, (list = buildAllowList(record.allowedIps)));
+      const ip = typeof clientIp === 'function' ? clientIp() : clientIp;
       if (!ipAllowed(list, ip)) throw new GatewayError('forbidden', `IP ${normalizeIp(ip)} is not allowed for this key`);
     }
     this.store.touch(record.id);

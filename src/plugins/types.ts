@@ -35,8 +35,11 @@ export interface PluginContext {
 }
 
 export interface KeyVerifier {
-  /** The principal of a full API key; throws GatewayError auth_invalid / forbidden. */
-  verify(rawKey: string, ip: string): Principal | Promise<Principal>;
+  /**
+   * The principal of a full API key; throws GatewayError auth_invalid / forbidden. `ip` is the
+   * client address, or a function giving it: only keys with an IP allow-list read it.
+   */
+  verify(rawKey: string, ip: string | (() => string)): Principal | Promise<Principal>;
 }
 
 export interface PluginDefinition<K extends PluginKind, O, I> {
