@@ -98,7 +98,10 @@ function observeSuccess(runtime: Runtime, decision: RouteDecision, model: Resolv
   runtime.policies.get(decision.policy)?.observe?.({ category: decision.category, modelId: model.id, ok: true, latencyMs, costUsd: costMicros / 1e6 });
 }
 
-async function prepare(deps: GatewayDeps, call: ChatCall): Promise<{ runtime: Runtime; decision: RouteDecision; reservation: Reservation; promptTokens: number }> {
+async function prepare(
+  deps: GatewayDeps,
+  call: ChatCall,
+): Promise<{ runtime: Runtime; decision: RouteDecision; reservation: Reservation; promptTokens: number }> {
   const runtime = deps.runtime();
   const decision = await route(runtime, deps.breakers, call.request);
   const first = decision.candidates[0];
@@ -116,8 +119,13 @@ export async function completeChat(deps: GatewayDeps, call: ChatCall): Promise<C
   const { runtime, decision, reservation, promptTokens } = await prepare(deps, call);
   let success: AttemptSuccess<ChatResult>;
   try {
-    success = await runAttempts(decision.candidates, call.signal, runtime.config.routing.deadline_ms, hooksFor(deps, runtime, decision, call), (model, signal) =>
-      providerFor(call.principal, model, runtime).chat({ ...call.request, model: model.upstreamModel }, { signal, requestId: call.requestId }),
+    success = await runAttempts(
+      decision.candidates,
+      call.signal,
+      runtime.config.routing.deadline_ms,
+      hooksFor(deps, runtime, decision, call),
+      (model, signal) =>
+        providerFor(call.principal, model, runtime).chat({ ...call.request, model: model.upstreamModel }, { signal, requestId: call.requestId }),
     );
   } catch (err) {
     deps.billing.release(call.principal, reservation);
@@ -126,13 +134,34 @@ export async function completeChat(deps: GatewayDeps, call: ChatCall): Promise<C
   const { value: result, model } = success;
   const usage: Usage = result.usage ?? {
     inputTokens: promptTokens,
-    outputTokens: result.content.reduce((n, p) => n + (p.type === 'text' ? estimateTokens(p.text) : estimateTokens(p.name) + estimateTokens(p.arguments)), 0),
+    outputTokens: result.content.reduce(
+      (n, p) => n + (p.type === 'tool-call' ? estimateTokens(p.name) + estimateTokens(p.arguments) : estimateTokens(p.text)),
+      0,
+    ),
   };
   const costMicros = costOf(model, usage, call.principal, runtime.config.billing.overhead);
-  await deps.billing.settle(call.principal, reservation, { requestId: call.requestId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros });
+  await deps.billing.settle(call.principal, reservation, {
+    requestId: call.requestId,
+    modelId: model.id,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    costMicros,
+  });
   const upstreamMs = success.answeredAt - success.startedAt;
   observeSuccess(runtime, decision, model, upstreamMs, costMicros);
-  deps.telemetry.completed({ ...identity(call), mode: call.principal.mode, modelId: model.id, provider: model.providerName, category: decision.category, stream: false, usage, costMicros, upstreamMs, ttftMs: null, attempts: success.attempts });
+  deps.telemetry.completed({
+    ...identity(call),
+    mode: call.principal.mode,
+    modelId: model.id,
+    provider: model.providerName,
+    category: decision.category,
+    stream: false,
+    usage,
+    costMicros,
+    upstreamMs,
+    ttftMs: null,
+    attempts: success.attempts,
+  });
   return { model, decision, attempts: success.attempts, warnings: result.warnings ?? [], promptTokens, result: { ...result, usage }, costMicros, upstreamMs };
 }
 
@@ -169,8 +198,13 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
   const { runtime, decision, reservation, promptTokens } = await prepare(deps, call);
   let success: AttemptSuccess<FirstBatch>;
   try {
-    success = await runAttempts(decision.candidates, call.signal, runtime.config.routing.deadline_ms, hooksFor(deps, runtime, decision, call), (model, signal) =>
-      firstBatch(providerFor(call.principal, model, runtime), { ...call.request, model: model.upstreamModel, stream: true }, signal, call.requestId),
+    success = await runAttempts(
+      decision.candidates,
+      call.signal,
+      runtime.config.routing.deadline_ms,
+      hooksFor(deps, runtime, decision, call),
+      (model, signal) =>
+        firstBatch(providerFor(call.principal, model, runtime), { ...call.request, model: model.upstreamModel, stream: true }, signal, call.requestId),
     );
   } catch (err) {
     deps.billing.release(call.principal, reservation);
@@ -195,9 +229,27 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     finalUsage = usage;
     settledCost = costOf(model, usage, call.principal, overhead);
     endedAt = deps.clock();
-    await deps.billing.settle(call.principal, reservation, { requestId: call.requestId, modelId: model.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: settledCost });
+    await deps.billing.settle(call.principal, reservation, {
+      requestId: call.requestId,
+      modelId: model.id,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costMicros: settledCost,
+    });
     const upstreamMs = endedAt - success.startedAt;
-    deps.telemetry.completed({ ...identity(call), mode: call.principal.mode, modelId: model.id, provider: model.providerName, category: decision.category, stream: true, usage, costMicros: settledCost, upstreamMs, ttftMs, attempts: success.attempts });
+    deps.telemetry.completed({
+      ...identity(call),
+      mode: call.principal.mode,
+      modelId: model.id,
+      provider: model.providerName,
+      category: decision.category,
+      stream: true,
+      usage,
+      costMicros: settledCost,
+      upstreamMs,
+      ttftMs,
+      attempts: success.attempts,
+    });
     return usage;
   };
 

@@ -40,6 +40,7 @@ export function estimateMessageTokens(message: Message): number {
     if (part.type === 'text') tokens += estimateTokens(part.text);
     else if (part.type === 'image') tokens += IMAGE_TOKENS;
     else if (part.type === 'tool-call') tokens += estimateTokens(part.name) + estimateTokens(part.arguments);
+    else if (part.type === 'reasoning') tokens += estimateTokens(part.text);
     else tokens += estimateTokens(part.content);
   }
   return tokens;
@@ -48,7 +49,8 @@ export function estimateMessageTokens(message: Message): number {
 export function estimatePromptTokens(req: Pick<ChatRequest, 'messages' | 'tools'>): number {
   let tokens = 3;
   for (const message of req.messages) tokens += estimateMessageTokens(message);
-  for (const tool of req.tools ?? []) tokens += estimateTokens(tool.name) + estimateTokens(tool.description ?? '') + estimateTokens(JSON.stringify(tool.parameters));
+  for (const tool of req.tools ?? [])
+    tokens += estimateTokens(tool.name) + estimateTokens(tool.description ?? '') + estimateTokens(JSON.stringify(tool.parameters));
   return tokens;
 }
 

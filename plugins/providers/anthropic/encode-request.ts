@@ -3,13 +3,7 @@
  * `warnings` (surfaced to the client), never dropped silently.
  */
 import type { ChatRequest, ImagePart, JsonObject, Message, ToolChoice } from '../../../src/formats/canonical.js';
-import type {
-  AnthropicBlock,
-  AnthropicImageBlock,
-  AnthropicMessageParam,
-  AnthropicRequestBody,
-  AnthropicToolChoice,
-} from './wire.js';
+import type { AnthropicBlock, AnthropicImageBlock, AnthropicMessageParam, AnthropicRequestBody, AnthropicToolChoice } from './wire.js';
 import { isRecord } from './wire.js';
 
 export interface EncodedAnthropicRequest {
@@ -96,7 +90,7 @@ function encodeBlocks(message: Exclude<Message, { role: 'system' }>, warnings: s
       for (const part of message.content) {
         if (part.type === 'text') {
           if (part.text !== '') out.push({ type: 'text', text: part.text });
-        } else {
+        } else if (part.type === 'tool-call') {
           out.push({ type: 'tool_use', id: part.id, name: part.name, input: parseArguments(part.arguments, part.name, warnings) });
         }
       }

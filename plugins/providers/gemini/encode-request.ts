@@ -21,8 +21,13 @@ const MAX_STOP_SEQUENCES = 5;
 const SKIP_SIGNATURE = 'skip_thought_signature_validator';
 
 const IMAGE_TYPES: Readonly<Record<string, string>> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp',
-  gif: 'image/gif', heic: 'image/heic', heif: 'image/heif',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  heic: 'image/heic',
+  heif: 'image/heif',
 };
 
 export function encodeRequest(req: ChatRequest): EncodedRequest {
@@ -46,17 +51,25 @@ export function encodeRequest(req: ChatRequest): EncodedRequest {
         for (const part of message.content) system.push({ text: part.text });
         break;
       case 'user':
-        append('user', message.content.map((part) => (part.type === 'text' ? { text: part.text } : encodeImage(part, warnings))));
+        append(
+          'user',
+          message.content.map((part) => (part.type === 'text' ? { text: part.text } : encodeImage(part, warnings))),
+        );
         break;
       case 'assistant':
-        append('model', message.content.map((part): GeminiPart => {
-          if (part.type === 'text') return { text: part.text };
-          toolNames.set(part.id, part.name);
-          const call: GeminiPart = { functionCall: { name: part.name, args: parseArgs(part.arguments) } };
-          if (!needsSignature) return call;
-          signed = true;
-          return { ...call, thoughtSignature: SKIP_SIGNATURE };
-        }));
+        append(
+          'model',
+          message.content
+            .filter((part) => part.type !== 'reasoning')
+            .map((part): GeminiPart => {
+              if (part.type === 'text') return { text: part.text };
+              toolNames.set(part.id, part.name);
+              const call: GeminiPart = { functionCall: { name: part.name, args: parseArgs(part.arguments) } };
+              if (!needsSignature) return call;
+              signed = true;
+              return { ...call, thoughtSignature: SKIP_SIGNATURE };
+            }),
+        );
         break;
       case 'tool':
         append('user', encodeToolResults(message, toolNames));
@@ -68,16 +81,18 @@ export function encodeRequest(req: ChatRequest): EncodedRequest {
   const body: GeminiRequestBody = { contents, generationConfig: encodeGenerationConfig(req, warnings) };
   if (system.length > 0) body.systemInstruction = { parts: system };
   if (req.tools !== undefined && req.tools.length > 0) {
-    body.tools = [{
-      functionDeclarations: req.tools.map((tool) => {
-        const parameters = toParameters(tool.parameters);
-        return {
-          name: tool.name,
-          ...(tool.description !== undefined ? { description: tool.description } : {}),
-          ...(parameters !== undefined ? { parameters } : {}),
-        };
-      }),
-    }];
+    body.tools = [
+      {
+        functionDeclarations: req.tools.map((tool) => {
+          const parameters = toParameters(tool.parameters);
+          return {
+            name: tool.name,
+            ...(tool.description !== undefined ? { description: tool.description } : {}),
+            ...(parameters !== undefined ? { parameters } : {}),
+          };
+        }),
+      },
+    ];
   }
   if (req.toolChoice !== undefined) body.toolConfig = { functionCallingConfig: encodeToolChoice(req.toolChoice) };
   if (req.parallelToolCalls === false) warnings.push('Gemini: parallel_tool_calls=false is not supported and was ignored');
@@ -135,10 +150,14 @@ function encodeToolResults(message: Extract<Message, { role: 'tool' }>, toolName
 
 function encodeToolChoice(choice: ToolChoice): { mode: 'AUTO' | 'NONE' | 'ANY'; allowedFunctionNames?: string[] } {
   switch (choice.type) {
-    case 'auto': return { mode: 'AUTO' };
-    case 'none': return { mode: 'NONE' };
-    case 'required': return { mode: 'ANY' };
-    case 'tool': return { mode: 'ANY', allowedFunctionNames: [choice.name] };
+    case 'auto':
+      return { mode: 'AUTO' };
+    case 'none':
+      return { mode: 'NONE' };
+    case 'required':
+      return { mode: 'ANY' };
+    case 'tool':
+      return { mode: 'ANY', allowedFunctionNames: [choice.name] };
   }
 }
 

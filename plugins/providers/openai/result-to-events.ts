@@ -9,6 +9,11 @@ export function resultToEvents(result: ChatResult): StreamEvent[] {
       events.push({ type: 'text-delta', text: part.text });
       continue;
     }
+    if (part.type === 'reasoning') {
+      events.push({ type: 'reasoning-delta', text: part.text });
+      events.push(part.signature !== undefined ? { type: 'reasoning-end', signature: part.signature } : { type: 'reasoning-end' });
+      continue;
+    }
     events.push({ type: 'tool-call-start', index, id: part.id, name: part.name });
     if (part.arguments !== '') events.push({ type: 'tool-call-delta', index, argumentsDelta: part.arguments });
     events.push({ type: 'tool-call-end', index });

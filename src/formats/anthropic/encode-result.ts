@@ -49,23 +49,24 @@ export function toolInput(part: ToolCallPart): JsonObject {
   return {};
 }
 
+type AnthropicResponseBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: JsonObject };
+
 export function anthropicMessageId(id: string): string {
   return id.startsWith('msg_') ? id : `msg_${id}`;
 }
 
-export function encodeAnthropicMessage(
-  result: ChatResult,
-  meta: { readonly id: string; readonly model: string },
-): object {
+export function encodeAnthropicMessage(result: ChatResult, meta: { readonly id: string; readonly model: string }): object {
   return {
     id: anthropicMessageId(meta.id),
     type: 'message',
     role: 'assistant',
     model: meta.model,
-    content: result.content.map((part) =>
+    content: result.content.flatMap((part): AnthropicResponseBlock[] =>
       part.type === 'text'
-        ? { type: 'text', text: part.text }
-        : { type: 'tool_use', id: part.id, name: part.name, input: toolInput(part) },
+        ? [{ type: 'text', text: part.text }]
+        : part.type === 'tool-call'
+          ? [{ type: 'tool_use', id: part.id, name: part.name, input: toolInput(part) }]
+          : [],
     ),
     stop_reason: anthropicStopReason(result.finishReason),
     stop_sequence: null,

@@ -43,6 +43,9 @@ export class AnthropicStreamEncoder {
           this.open = { index: this.nextBlock++, kind: 'text' };
         }
         return out + frame('content_block_delta', { index: this.open.index, delta: { type: 'text_delta', text: ev.text } });
+      case 'reasoning-delta':
+      case 'reasoning-end':
+        return out;
       case 'tool-call-start':
         out += this.closeBlock();
         out += this.openBlock({ type: 'tool_use', id: ev.id, name: ev.name, input: {} });

@@ -30,7 +30,7 @@ export function encodeOpenAIChatResult(result: ChatResult, meta: OpenAIResultMet
   const toolCalls: OpenAIToolCall[] = [];
   for (const part of result.content) {
     if (part.type === 'text') text += part.text;
-    else toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+    else if (part.type === 'tool-call') toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
   }
   const hasToolCalls = toolCalls.length > 0;
   return {

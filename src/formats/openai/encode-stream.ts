@@ -51,6 +51,8 @@ export class OpenAIStreamEncoder implements StreamEncoder {
       case 'tool-call-delta':
         return ev.argumentsDelta === '' ? '' : this.chunk({ tool_calls: [{ index: ev.index, function: { arguments: ev.argumentsDelta } }] });
       case 'tool-call-end':
+      case 'reasoning-delta':
+      case 'reasoning-end':
         return '';
       case 'finish': {
         this.finished = true;
