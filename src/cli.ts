@@ -118,7 +118,12 @@ export async function runCli(argv: readonly string[]): Promise<void> {
           if (!account) fail(`--account: no account "${accountId}"`);
           if (values.name!.length > MAX_KEY_NAME) fail(`--name: at most ${MAX_KEY_NAME} characters`);
           // The same rules as POST /api/keys (e.g. auth.max_keys_per_account), as an admin of every account.
-          const { key, record } = await service.create(OPERATOR, { account: account!.id, name: values.name!, scopes: parseScopes(values.scopes, values.admin ?? false), mode: mode as 'live' | 'test' });
+          const { key, record } = await service.create(OPERATOR, {
+            account: account!.id,
+            name: values.name!,
+            scopes: parseScopes(values.scopes, values.admin ?? false),
+            mode: mode as 'live' | 'test',
+          });
           out(`created key ${record.id} (${record.label}) for account ${account!.id} with scopes ${record.scopes.join(',')}`);
           out(key);
         } else if (sub === 'list') {
@@ -144,7 +149,9 @@ export async function runCli(argv: readonly string[]): Promise<void> {
       if (sub !== 'rotate-master') fail('usage: vault rotate-master (with SWITCHBOARD_MASTER_KEY and SWITCHBOARD_NEW_MASTER_KEY set)');
       return withDatabase(values.config, async ({ db }) => {
         const { rotated, alreadyRotated } = await rotateMasterKey(db, process.env['SWITCHBOARD_MASTER_KEY'], process.env['SWITCHBOARD_NEW_MASTER_KEY']);
-        out(`re-encrypted ${rotated} vault entr${rotated === 1 ? 'y' : 'ies'}${alreadyRotated > 0 ? ` (${alreadyRotated} already under the new key)` : ''}; start the server with SWITCHBOARD_MASTER_KEY set to the new key`);
+        out(
+          `re-encrypted ${rotated} vault entr${rotated === 1 ? 'y' : 'ies'}${alreadyRotated > 0 ? ` (${alreadyRotated} already under the new key)` : ''}; start the server with SWITCHBOARD_MASTER_KEY set to the new key`,
+        );
       });
     default:
       fail(`unknown command "${command}"\n\n${USAGE}`);

@@ -38,7 +38,9 @@ export interface BillingSystem {
 }
 
 export async function createBillingSystem(deps: BillingSystemDeps): Promise<BillingSystem> {
-  const ledger = new Ledger({ db: deps.db, sqlite: deps.sqlite }, deps.clock, (err) => deps.logger.error({ err }, 'updating the billing caches after a ledger commit failed'));
+  const ledger = new Ledger({ db: deps.db, sqlite: deps.sqlite }, deps.clock, (err) =>
+    deps.logger.error({ err }, 'updating the billing caches after a ledger commit failed'),
+  );
   const keyUsage = new KeyUsageCounters(deps.clock);
   await keyUsage.load(deps.db);
   const port = new LedgerBilling({
@@ -48,11 +50,25 @@ export async function createBillingSystem(deps: BillingSystemDeps): Promise<Bill
     isUnmetered: (accountId) => deps.runtime().config.billing.unmetered_accounts.includes(accountId),
     logger: deps.logger,
   });
-  const promos = new PromoCodes({ db: deps.db, sqlite: deps.sqlite }, ledger, (row) => port.committed(row), deps.clock, () => deps.runtime().config.billing.promo_codes);
+  const promos = new PromoCodes(
+    { db: deps.db, sqlite: deps.sqlite },
+    ledger,
+    (row) => port.committed(row),
+    deps.clock,
+    () => deps.runtime().config.billing.promo_codes,
+  );
   await promos.sync();
   const routes = [
     pricingRoutes(deps.runtime),
-    usageRoutes({ ledger, billing: port, keyUsage, keyLimit: deps.keyLimit, runtime: deps.runtime, clock: deps.clock, ...(deps.rateLimit ? { rateLimit: deps.rateLimit } : {}) }),
+    usageRoutes({
+      ledger,
+      billing: port,
+      keyUsage,
+      keyLimit: deps.keyLimit,
+      runtime: deps.runtime,
+      clock: deps.clock,
+      ...(deps.rateLimit ? { rateLimit: deps.rateLimit } : {}),
+    }),
     creditRoutes({ ledger, billing: port, promos }),
   ];
   return { port, ledger, keyUsage, promos, routes };

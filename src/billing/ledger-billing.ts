@@ -130,7 +130,10 @@ export class LedgerBilling implements BillingPort {
     }
     let note: string | null = null;
     if (cost > cap) {
-      this.options.logger.warn({ event: 'charge_capped', requestId: charge.requestId, costMicros: cost, chargedMicros: cap }, 'a charge exceeded what the account or key had left; capped');
+      this.options.logger.warn(
+        { event: 'charge_capped', requestId: charge.requestId, costMicros: cost, chargedMicros: cap },
+        'a charge exceeded what the account or key had left; capped',
+      );
       note = `capped from ${cost} micro-USD`;
       cost = cap;
     }
@@ -169,7 +172,10 @@ export class LedgerBilling implements BillingPort {
       const used = this.options.keyUsage.usageMicros(keyId, limit.limitReset);
       const held = this.keyHeld.get(keyId) ?? 0;
       if (used >= limit.limitMicros || used + held + micros > limit.limitMicros) {
-        throw new GatewayError('key_limit_reached', `Key limit reached: this API key's credit limit of ${describeLimit({ ...limit, limitMicros: limit.limitMicros })} is used up`);
+        throw new GatewayError(
+          'key_limit_reached',
+          `Key limit reached: this API key's credit limit of ${describeLimit({ ...limit, limitMicros: limit.limitMicros })} is used up`,
+        );
       }
     }
     const id = `r${++this.seq}`;

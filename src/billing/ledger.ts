@@ -35,7 +35,9 @@ export type LedgerDatabase = Pick<DatabaseHandle, 'db' | 'sqlite'>;
 
 interface Statements {
   readonly addToBalance: BetterSqlite3.Statement<[number, string], { balance_micros: number }>;
-  readonly insert: BetterSqlite3.Statement<[string, LedgerType, number, number, number | null, string | null, string | null, string | null, number | null, number | null, string | null, string]>;
+  readonly insert: BetterSqlite3.Statement<
+    [string, LedgerType, number, number, number | null, string | null, string | null, string | null, number | null, number | null, string | null, string]
+  >;
 }
 
 export class Ledger {
@@ -77,7 +79,10 @@ export class Ledger {
     const balanceAfter = updated.balance_micros;
     if (balanceAfter < 0 && entry.amountMicros < 0 && !entry.allowNegative) {
       // Throwing rolls the balance update back with the transaction.
-      throw new GatewayError('request_invalid', `amount: the balance is ${(balanceAfter - entry.amountMicros) / 1e6} USD; a deduction may not make it negative`);
+      throw new GatewayError(
+        'request_invalid',
+        `amount: the balance is ${(balanceAfter - entry.amountMicros) / 1e6} USD; a deduction may not make it negative`,
+      );
     }
     const row: Omit<LedgerRow, 'id'> = {
       account_id: entry.accountId,
@@ -94,8 +99,18 @@ export class Ledger {
       created_at: new Date(this.clock()).toISOString(),
     };
     const { lastInsertRowid } = s.insert.run(
-      row.account_id, row.type, row.amount_micros, row.balance_after_micros, row.cost_micros, row.key_id,
-      row.request_id, row.model, row.input_tokens, row.output_tokens, row.note, row.created_at,
+      row.account_id,
+      row.type,
+      row.amount_micros,
+      row.balance_after_micros,
+      row.cost_micros,
+      row.key_id,
+      row.request_id,
+      row.model,
+      row.input_tokens,
+      row.output_tokens,
+      row.note,
+      row.created_at,
     );
     return { id: Number(lastInsertRowid), ...row };
   }
@@ -130,12 +145,19 @@ export class Ledger {
       .limit(limit)
       .offset((page - 1) * limit)
       .execute();
-    const count = await this.db.selectFrom('ledger').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    const count = await this.db
+      .selectFrom('ledger')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', accountId)
+      .executeTakeFirstOrThrow();
     return { rows, total: Number(count.n) };
   }
 
   /** Usage per model since `since` (ISO). Cost is the computed charge. */
-  async usageByModel(accountId: string, since: string): Promise<{ model: string; requests: number; inputTokens: number; outputTokens: number; costMicros: number }[]> {
+  async usageByModel(
+    accountId: string,
+    since: string,
+  ): Promise<{ model: string; requests: number; inputTokens: number; outputTokens: number; costMicros: number }[]> {
     const rows = await this.db
       .selectFrom('ledger')
       .select((eb) => [
@@ -151,13 +173,21 @@ export class Ledger {
       .groupBy('model')
       .orderBy('model')
       .execute();
-    return rows.map((r) => ({ model: r.model ?? 'unknown', requests: Number(r.requests), inputTokens: Number(r.input), outputTokens: Number(r.output), costMicros: Number(r.cost) }));
+    return rows.map((r) => ({
+      model: r.model ?? 'unknown',
+      requests: Number(r.requests),
+      inputTokens: Number(r.input),
+      outputTokens: Number(r.output),
+      costMicros: Number(r.cost),
+    }));
   }
 
   /** Prepared on first use (after the migrations have created the tables). */
   private statements(): Statements {
     this.prepared ??= {
-      addToBalance: this.sqlite.prepare<[number, string], { balance_micros: number }>('UPDATE accounts SET balance_micros = balance_micros + ? WHERE id = ? RETURNING balance_micros'),
+      addToBalance: this.sqlite.prepare<[number, string], { balance_micros: number }>(
+        'UPDATE accounts SET balance_micros = balance_micros + ? WHERE id = ? RETURNING balance_micros',
+      ),
       insert: this.sqlite.prepare(
         'INSERT INTO ledger (account_id, type, amount_micros, balance_after_micros, cost_micros, key_id, request_id, model, input_tokens, output_tokens, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),

@@ -61,7 +61,12 @@ export class PromoCodes {
   async seed(codes: readonly PromoCodeConfig[]): Promise<void> {
     const now = new Date(this.clock()).toISOString();
     for (const c of codes) {
-      const values = { credits_micros: usdToMicros(c.credits), max_redemptions: c.max_redemptions ?? null, expires_at: c.expires_at ? new Date(c.expires_at).toISOString() : null, updated_at: now };
+      const values = {
+        credits_micros: usdToMicros(c.credits),
+        max_redemptions: c.max_redemptions ?? null,
+        expires_at: c.expires_at ? new Date(c.expires_at).toISOString() : null,
+        updated_at: now,
+      };
       await this.db
         .insertInto('promo_codes')
         .values({ code: c.code, ...values, source: 'yaml', created_at: now })
@@ -76,7 +81,15 @@ export class PromoCodes {
     try {
       return await this.db
         .insertInto('promo_codes')
-        .values({ code: input.code, credits_micros: input.creditsMicros, max_redemptions: input.maxRedemptions, expires_at: input.expiresAt, source: 'admin', created_at: now, updated_at: now })
+        .values({
+          code: input.code,
+          credits_micros: input.creditsMicros,
+          max_redemptions: input.maxRedemptions,
+          expires_at: input.expiresAt,
+          source: 'admin',
+          created_at: now,
+          updated_at: now,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
     } catch (err) {
@@ -120,7 +133,9 @@ export class PromoCodes {
     this.prepared ??= {
       find: sqlite.prepare<[string], PromoCodeRow>('SELECT * FROM promo_codes WHERE code = ?'),
       redeemed: sqlite.prepare<[string, string], { code: string }>('SELECT code FROM promo_redemptions WHERE code = ? AND account_id = ?'),
-      count: sqlite.prepare<[string]>('UPDATE promo_codes SET redemptions = redemptions + 1 WHERE code = ? AND (max_redemptions IS NULL OR redemptions < max_redemptions)'),
+      count: sqlite.prepare<[string]>(
+        'UPDATE promo_codes SET redemptions = redemptions + 1 WHERE code = ? AND (max_redemptions IS NULL OR redemptions < max_redemptions)',
+      ),
       record: sqlite.prepare<[string, string, number, string]>('INSERT INTO promo_redemptions (code, account_id, ledger_id, created_at) VALUES (?, ?, ?, ?)'),
     };
     return this.prepared;

@@ -52,7 +52,9 @@ export function formatAjvErrors(errors: readonly ErrorObject[]): string[] {
   for (const e of errors) {
     if (e.propertyName !== undefined && e.keyword === 'enum') {
       out.delete(`${pointerToPath(e.instancePath) || '(root)'}: must be one of ${(e.params['allowedValues'] as unknown[]).map(String).join(', ')}`);
-      out.add(`${join(pointerToPath(e.instancePath), e.propertyName)}: unknown name, must be one of ${(e.params['allowedValues'] as unknown[]).map(String).join(', ')}`);
+      out.add(
+        `${join(pointerToPath(e.instancePath), e.propertyName)}: unknown name, must be one of ${(e.params['allowedValues'] as unknown[]).map(String).join(', ')}`,
+      );
     }
   }
   return [...out];

@@ -30,7 +30,13 @@ export async function resolveConfigPath(env: NodeJS.ProcessEnv, cwd: string, exp
   if (env['SWITCHBOARD_CONFIG']) return resolve(cwd, env['SWITCHBOARD_CONFIG']);
   for (const name of ['config.yaml', 'config.example.yaml']) {
     const path = resolve(cwd, name);
-    if (await access(path).then(() => true, () => false)) return path;
+    if (
+      await access(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return path;
   }
   return resolve(cwd, 'config.yaml');
 }

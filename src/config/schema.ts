@@ -36,7 +36,12 @@ function pluginInstanceSchema(registry: PluginRegistry, kind: 'provider' | 'clas
       const properties = { ...((options['properties'] as Record<string, Schema> | undefined) ?? {}), ...core, type: { const: plugin.name } };
       return {
         if: { properties: { type: { const: plugin.name } }, required: ['type'] },
-        then: { ...options, properties, required: [...(((options['required'] as string[] | undefined) ?? [])), 'type', ...required], additionalProperties: false },
+        then: {
+          ...options,
+          properties,
+          required: [...((options['required'] as string[] | undefined) ?? []), 'type', ...required],
+          additionalProperties: false,
+        },
       };
     }),
   };
@@ -56,15 +61,27 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
         port: int('TCP port to listen on (env PORT overrides).', { minimum: 0, maximum: 65535, default: 8080 }),
         host: str('Interface to bind.', { default: '0.0.0.0' }),
         body_limit: str('Largest accepted request body, e.g. 10mb.', { pattern: '^\\d+(\\.\\d+)?\\s*(b|kb|mb|gb)$', default: '10mb' }),
-        trust_proxy: { description: 'Whether X-Forwarded-For is believed (Express trust proxy: true, a hop count, or addresses).', type: ['boolean', 'integer', 'string'], default: false },
+        trust_proxy: {
+          description: 'Whether X-Forwarded-For is believed (Express trust proxy: true, a hop count, or addresses).',
+          type: ['boolean', 'integer', 'string'],
+          default: false,
+        },
         shutdown_timeout_ms: int('How long in-flight requests may take to finish on SIGTERM.', { minimum: 0, default: 10000 }),
       }),
       database: obj('Storage.', {
-        url: str('sqlite:<path> (relative to the working directory) or sqlite::memory: (env SWITCHBOARD_DATABASE_URL overrides).', { default: 'sqlite:data/switchboard.db', pattern: '^(sqlite:|postgres(ql)?://)' }),
+        url: str('sqlite:<path> (relative to the working directory) or sqlite::memory: (env SWITCHBOARD_DATABASE_URL overrides).', {
+          default: 'sqlite:data/switchboard.db',
+          pattern: '^(sqlite:|postgres(ql)?://)',
+        }),
       }),
       auth: obj('Client authentication.', {
         key_prefix: str('Prefix of generated API keys.', { pattern: '^[a-z0-9_]{1,16}$', default: 'bkb_' }),
-        admin_keys: { type: 'array', description: 'Admin API keys accepted in addition to those in the database; empty entries are ignored.', items: { type: 'string' }, default: [] },
+        admin_keys: {
+          type: 'array',
+          description: 'Admin API keys accepted in addition to those in the database; empty entries are ignored.',
+          items: { type: 'string' },
+          default: [],
+        },
         schemes: {
           type: 'array',
           description: 'Auth scheme plugins tried in order.',
@@ -82,7 +99,8 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
         overhead: num('Fraction added to the provider cost (0.025 = 2.5%).', { minimum: 0, maximum: 10, default: 0.025 }),
         unmetered_accounts: {
           type: 'array',
-          description: 'Accounts whose requests are recorded in the ledger at cost but never charged nor blocked by balance (key limits still apply); the built-in operator account is "default".',
+          description:
+            'Accounts whose requests are recorded in the ledger at cost but never charged nor blocked by balance (key limits still apply); the built-in operator account is "default".',
           items: { type: 'string', minLength: 1 },
           default: ['default'],
         },
@@ -123,7 +141,12 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
             name: str('Display name.'),
             provider: str('Name of the provider that serves it.'),
             upstream_model: str("The provider's model name (default: id)."),
-            categories: { type: 'array', description: 'Categories it may serve under auto routing.', items: { type: 'string', enum: [...CATEGORIES] }, default: ['text'] },
+            categories: {
+              type: 'array',
+              description: 'Categories it may serve under auto routing.',
+              items: { type: 'string', enum: [...CATEGORIES] },
+              default: ['text'],
+            },
             pricing: {
               type: 'object',
               description: 'Provider price in USD per 1M tokens.',
@@ -142,7 +165,12 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
               items: { type: 'string', enum: ['text', 'tools', 'vision', 'streaming', 'embeddings'] },
               default: ['text', 'tools', 'vision', 'streaming'],
             },
-            fallbacks: { type: 'array', description: 'Models tried next when this one fails and it was asked for by id.', items: { type: 'string' }, default: [] },
+            fallbacks: {
+              type: 'array',
+              description: 'Models tried next when this one fails and it was asked for by id.',
+              items: { type: 'string' },
+              default: [],
+            },
           },
         },
       },
@@ -152,7 +180,11 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
         deadline_ms: int('Total time budget for all attempts before the first byte.', { minimum: 1, default: 120000 }),
         default_category: { type: 'string', enum: [...CATEGORIES], description: 'Category used when a category has no route of its own.', default: 'text' },
         feedback_ttl_s: int('How long after a request /api/feedback accepts a score for it.', { minimum: 1, default: 86400 }),
-        classifier: { ...pluginInstanceSchema(registry, 'classifier', {}, []), default: { type: 'rules' }, description: 'The prompt classifier plugin and its options.' },
+        classifier: {
+          ...pluginInstanceSchema(registry, 'classifier', {}, []),
+          default: { type: 'rules' },
+          description: 'The prompt classifier plugin and its options.',
+        },
         categories: {
           type: 'object',
           description: 'Per category: the policy and its candidate models.',

@@ -32,7 +32,13 @@ describe('withHistory', () => {
   } as unknown as Runtime;
 
   it("trims to the requested model's window and keeps system first and the new turn last", async () => {
-    const body = decodeNativeChatRequest({ model: 'small', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'next question' }] });
+    const body = decodeNativeChatRequest({
+      model: 'small',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'next question' },
+      ],
+    });
     const history = Array.from({ length: 20 }, (_, i) => turn(i % 2 === 0 ? 'user' : 'assistant', 40, `t${i}`));
     const messages = await withHistory(runtime, { model: 'small', system: body.system, turns: body.turns, maxTokens: 2048 }, history);
     expect(messages[0]!.role).toBe('system');

@@ -47,7 +47,10 @@ export async function routeContextWindow(runtime: Runtime, input: HistoryInput):
     return smallestWindow(runtime, [id, ...fallbacks]);
   }
   const classification = await classifyRequest(runtime, { messages: input.turns });
-  return smallestWindow(runtime, categoryRoute(runtime, classification.category).models.map((m) => m.id));
+  return smallestWindow(
+    runtime,
+    categoryRoute(runtime, classification.category).models.map((m) => m.id),
+  );
 }
 
 /** The newest turns that fit `budget` tokens, oldest first, starting with a user turn. */

@@ -68,7 +68,10 @@ export async function runAttempts<T>(
     clientSignal.addEventListener('abort', onClientAbort, { once: true });
     // Whole milliseconds: Node keeps one timer list per distinct duration, and a fractional
     // remainder would give every request a list of its own.
-    const timer = setTimeout(() => controller.abort(new GatewayError('upstream_timeout', 'The routing deadline passed before a model answered')), Math.ceil(remaining));
+    const timer = setTimeout(
+      () => controller.abort(new GatewayError('upstream_timeout', 'The routing deadline passed before a model answered')),
+      Math.ceil(remaining),
+    );
     const startedAt = hooks.clock();
     tried++;
     try {
@@ -91,7 +94,8 @@ export async function runAttempts<T>(
       const latencyMs = hooks.clock() - startedAt;
       hooks.telemetry.attempt({ modelId: model.id, provider: model.providerName, ok: false, errorCode: error.code, latencyMs });
       errors.push({ model, error });
-      const fallbackWorthy = error.retryable || (error.code === 'context_length_exceeded' && queue.slice(i + 1).some((m) => m.contextWindow > model.contextWindow));
+      const fallbackWorthy =
+        error.retryable || (error.code === 'context_length_exceeded' && queue.slice(i + 1).some((m) => m.contextWindow > model.contextWindow));
       if (error.retryable) hooks.breakers.failure(model.id);
       else hooks.breakers.release(model.id);
       hooks.onFailure?.(model, error, latencyMs);

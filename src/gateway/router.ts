@@ -56,7 +56,13 @@ export function unknownModelError(requested: string, runtime: Runtime): GatewayE
 }
 
 function toCandidate(model: ResolvedModel, breakers: CircuitBreakers): Candidate {
-  return { modelId: model.id, provider: model.providerName, inputPer1M: model.inputPer1M, outputPer1M: model.outputPer1M, healthy: breakers.isHealthy(model.id) };
+  return {
+    modelId: model.id,
+    provider: model.providerName,
+    inputPer1M: model.inputPer1M,
+    outputPer1M: model.outputPer1M,
+    healthy: breakers.isHealthy(model.id),
+  };
 }
 
 export async function classifyRequest(runtime: Runtime, req: Pick<ChatRequest, 'messages'>): Promise<Classification> {
@@ -67,8 +73,7 @@ export async function classifyRequest(runtime: Runtime, req: Pick<ChatRequest, '
 export function categoryRoute(runtime: Runtime, category: string): { policy: string; models: ResolvedModel[] } {
   const routes = runtime.config.routing.categories;
   const route = routes[category] ?? routes[runtime.config.routing.default_category];
-  const pick = (ids: readonly string[]) =>
-    ids.map((id) => runtime.resolveModelId(id)).flatMap((id) => (id === undefined ? [] : [runtime.models.get(id)!]));
+  const pick = (ids: readonly string[]) => ids.map((id) => runtime.resolveModelId(id)).flatMap((id) => (id === undefined ? [] : [runtime.models.get(id)!]));
   if (route) return { policy: route.policy, models: pick(route.models) };
   const listed = [...runtime.models.values()].filter((m) => m.categories.includes(category));
   return { policy: 'fixed', models: listed.length > 0 ? listed : [...runtime.models.values()] };

@@ -46,7 +46,15 @@ function withoutKeys(entry: Readonly<Record<string, unknown>>, keys: readonly st
   return out;
 }
 
-async function instantiate<T>(registry: PluginRegistry, kind: PluginKind, type: string, options: Record<string, unknown>, ctx: PluginContext, path: string, errors: string[]): Promise<T | undefined> {
+async function instantiate<T>(
+  registry: PluginRegistry,
+  kind: PluginKind,
+  type: string,
+  options: Record<string, unknown>,
+  ctx: PluginContext,
+  path: string,
+  errors: string[],
+): Promise<T | undefined> {
   const plugin: AnyPlugin | undefined = registry.get(kind, type);
   if (!plugin) {
     errors.push(`${path}.type: unknown ${kind} plugin "${type}"`);
@@ -119,7 +127,8 @@ export async function buildRuntime(loaded: Pick<LoadedConfig, 'config' | 'regist
   const mockPlugin = registry.get('provider', 'mock');
   const testProvider = mockPlugin ? ((await mockPlugin.create(validatePluginOptions(mockPlugin, {}, 'mock').options, ctx)) as Provider) : undefined;
 
-  if (errors.length > 0 || !classifier || !testProvider) throw new ConfigError(errors.length > 0 ? errors : ['(plugins): the built-in mock provider and a classifier are required']);
+  if (errors.length > 0 || !classifier || !testProvider)
+    throw new ConfigError(errors.length > 0 ? errors : ['(plugins): the built-in mock provider and a classifier are required']);
 
   const aliases = config.aliases;
   return {

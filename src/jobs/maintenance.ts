@@ -41,7 +41,9 @@ export async function pruneExpiredPromoCodes(db: Kysely<unknown>, now: number): 
   const nowIso = new Date(now).toISOString();
   const hasRedemptions = await tableExists(db, 'promo_redemptions');
   const result = hasRedemptions
-    ? await sql`DELETE FROM promo_codes WHERE expires_at IS NOT NULL AND expires_at < ${nowIso} AND code NOT IN (SELECT code FROM promo_redemptions)`.execute(db)
+    ? await sql`DELETE FROM promo_codes WHERE expires_at IS NOT NULL AND expires_at < ${nowIso} AND code NOT IN (SELECT code FROM promo_redemptions)`.execute(
+        db,
+      )
     : await sql`DELETE FROM promo_codes WHERE expires_at IS NOT NULL AND expires_at < ${nowIso}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

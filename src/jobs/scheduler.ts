@@ -10,7 +10,13 @@ export interface JobSettings {
   readonly conversationsDays: () => number;
 }
 
-export function startJobs(db: Kysely<unknown>, sqlite: BetterSqlite3.Database, settings: JobSettings, clock: () => number, logger: Logger): { stop(): Promise<void> } {
+export function startJobs(
+  db: Kysely<unknown>,
+  sqlite: BetterSqlite3.Database,
+  settings: JobSettings,
+  clock: () => number,
+  logger: Logger,
+): { stop(): Promise<void> } {
   const run = (name: string, job: () => Promise<unknown> | unknown) => async () => {
     try {
       const result = await job();
@@ -21,10 +27,26 @@ export function startJobs(db: Kysely<unknown>, sqlite: BetterSqlite3.Database, s
   };
   const options = { timezone: 'UTC', noOverlap: true } as const;
   const tasks: ScheduledTask[] = [
-    cron.schedule('7 * * * *', run('wal-checkpoint', () => checkpointAndOptimize(sqlite)), { ...options, name: 'wal-checkpoint' }),
-    cron.schedule('17 3 * * *', run('prune-request-logs', () => pruneRequestLogs(db, clock(), settings.requestLogsDays())), { ...options, name: 'prune-request-logs' }),
-    cron.schedule('27 3 * * *', run('prune-conversations', () => pruneConversations(db, clock(), settings.conversationsDays())), { ...options, name: 'prune-conversations' }),
-    cron.schedule('37 3 * * *', run('prune-promo-codes', () => pruneExpiredPromoCodes(db, clock())), { ...options, name: 'prune-promo-codes' }),
+    cron.schedule(
+      '7 * * * *',
+      run('wal-checkpoint', () => checkpointAndOptimize(sqlite)),
+      { ...options, name: 'wal-checkpoint' },
+    ),
+    cron.schedule(
+      '17 3 * * *',
+      run('prune-request-logs', () => pruneRequestLogs(db, clock(), settings.requestLogsDays())),
+      { ...options, name: 'prune-request-logs' },
+    ),
+    cron.schedule(
+      '27 3 * * *',
+      run('prune-conversations', () => pruneConversations(db, clock(), settings.conversationsDays())),
+      { ...options, name: 'prune-conversations' },
+    ),
+    cron.schedule(
+      '37 3 * * *',
+      run('prune-promo-codes', () => pruneExpiredPromoCodes(db, clock())),
+      { ...options, name: 'prune-promo-codes' },
+    ),
   ];
   return {
     async stop() {

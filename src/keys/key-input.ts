@@ -125,7 +125,8 @@ function parseMode(value: unknown): 'live' | 'test' {
 
 function parseRpm(value: unknown): number | null {
   if (value === null) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1_000_000) throw invalid('rate_limit_rpm: must be an integer from 1 to 1000000, or null');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1_000_000)
+    throw invalid('rate_limit_rpm: must be an integer from 1 to 1000000, or null');
   return value;
 }
 

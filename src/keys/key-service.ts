@@ -108,7 +108,8 @@ export class KeyService {
     const run = async () => {
       const active = await this.countActive(accountId);
       const max = this.deps.maxKeysPerAccount();
-      if (active >= max) throw new GatewayError('conflict', `This account already has ${active} active API keys (auth.max_keys_per_account is ${max}); revoke one first`);
+      if (active >= max)
+        throw new GatewayError('conflict', `This account already has ${active} active API keys (auth.max_keys_per_account is ${max}); revoke one first`);
       return this.deps.keyStore.create({ accountId, name: input.name ?? 'API key', ...fields });
     };
     const result = this.createQueue.then(run, run);

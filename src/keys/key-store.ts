@@ -142,7 +142,12 @@ export class KeyStore {
     const batch = [...this.pendingTouches];
     this.pendingTouches.clear();
     await this.db.transaction().execute(async (trx) => {
-      for (const [id, at] of batch) await trx.updateTable('api_keys').set({ last_used_at: new Date(at).toISOString() }).where('id', '=', id).execute();
+      for (const [id, at] of batch)
+        await trx
+          .updateTable('api_keys')
+          .set({ last_used_at: new Date(at).toISOString() })
+          .where('id', '=', id)
+          .execute();
     });
   }
 

@@ -45,19 +45,94 @@ export class GatewayMetrics implements GatewayTelemetry {
 
   constructor(registry: Registry, deps: GatewayMetricsDeps) {
     const registers = [registry];
-    this.routingDecisionsBy = deferredCounter({ name: 'switchboard_routing_decisions_total', help: 'Routing decisions by category, first-choice model and policy.', labelNames: ['category', 'model', 'policy'], registers });
-    this.upstreamRequestsBy = deferredCounter({ name: 'switchboard_upstream_requests_total', help: 'Upstream attempts by provider, model and outcome (ok or error).', labelNames: ['provider', 'model', 'outcome'], registers });
-    this.upstreamErrors = new Counter({ name: 'switchboard_upstream_errors_total', help: 'Failed upstream attempts by provider and reason (Switchboard error code).', labelNames: ['provider', 'reason'], registers });
-    this.fallbacks = new Counter({ name: 'switchboard_fallbacks_total', help: 'Fallbacks from one model to the next candidate, by reason.', labelNames: ['from_model', 'to_model', 'reason'], registers });
-    this.completionsBy = deferredCounter({ name: 'switchboard_completions_total', help: 'Completed chat requests by model.', labelNames: ['model', 'provider', 'category', 'stream', 'mode'], registers });
-    this.tokensBy = deferredCounter({ name: 'switchboard_tokens_total', help: 'Tokens by model and direction (input or output).', labelNames: ['model', 'direction'], registers });
-    this.costBy = deferredCounter({ name: 'switchboard_cost_usd_total', help: 'Charged cost in USD (overhead included) by model.', labelNames: ['model'], registers });
-    this.attemptsPerRequest = new FastHistogram({ name: 'switchboard_attempts_per_request', help: 'Upstream attempts needed per completed request.', labelNames: [], buckets: [1, 2, 3, 4, 5, 8], registers }).labels();
-    this.rateLimitedRequests = new Counter({ name: 'switchboard_rate_limited_requests_total', help: 'Requests refused by the per-key rate limit, by which limit (requests or tokens).', labelNames: ['limit'], registers });
-    this.breakerTransitions = new Counter({ name: 'switchboard_circuit_breaker_transitions_total', help: 'Circuit breaker state changes by model and new state.', labelNames: ['model', 'state'], registers });
-    this.upstreamLatencyBy = histogramChildren(new FastHistogram({ name: 'switchboard_upstream_latency_seconds', help: 'Time until the provider answered (headers or first stream event), per attempt.', labelNames: ['provider', 'model', 'outcome'], buckets: LATENCY_BUCKETS, registers }));
-    this.ttftBy = histogramChildren(new FastHistogram({ name: 'switchboard_time_to_first_token_seconds', help: 'Streaming: time from the upstream request to the first token.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers }));
-    this.upstreamDurationBy = histogramChildren(new FastHistogram({ name: 'switchboard_upstream_duration_seconds', help: 'Time spent on the provider for the answering attempt, first to last byte.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers }));
+    this.routingDecisionsBy = deferredCounter({
+      name: 'switchboard_routing_decisions_total',
+      help: 'Routing decisions by category, first-choice model and policy.',
+      labelNames: ['category', 'model', 'policy'],
+      registers,
+    });
+    this.upstreamRequestsBy = deferredCounter({
+      name: 'switchboard_upstream_requests_total',
+      help: 'Upstream attempts by provider, model and outcome (ok or error).',
+      labelNames: ['provider', 'model', 'outcome'],
+      registers,
+    });
+    this.upstreamErrors = new Counter({
+      name: 'switchboard_upstream_errors_total',
+      help: 'Failed upstream attempts by provider and reason (Switchboard error code).',
+      labelNames: ['provider', 'reason'],
+      registers,
+    });
+    this.fallbacks = new Counter({
+      name: 'switchboard_fallbacks_total',
+      help: 'Fallbacks from one model to the next candidate, by reason.',
+      labelNames: ['from_model', 'to_model', 'reason'],
+      registers,
+    });
+    this.completionsBy = deferredCounter({
+      name: 'switchboard_completions_total',
+      help: 'Completed chat requests by model.',
+      labelNames: ['model', 'provider', 'category', 'stream', 'mode'],
+      registers,
+    });
+    this.tokensBy = deferredCounter({
+      name: 'switchboard_tokens_total',
+      help: 'Tokens by model and direction (input or output).',
+      labelNames: ['model', 'direction'],
+      registers,
+    });
+    this.costBy = deferredCounter({
+      name: 'switchboard_cost_usd_total',
+      help: 'Charged cost in USD (overhead included) by model.',
+      labelNames: ['model'],
+      registers,
+    });
+    this.attemptsPerRequest = new FastHistogram({
+      name: 'switchboard_attempts_per_request',
+      help: 'Upstream attempts needed per completed request.',
+      labelNames: [],
+      buckets: [1, 2, 3, 4, 5, 8],
+      registers,
+    }).labels();
+    this.rateLimitedRequests = new Counter({
+      name: 'switchboard_rate_limited_requests_total',
+      help: 'Requests refused by the per-key rate limit, by which limit (requests or tokens).',
+      labelNames: ['limit'],
+      registers,
+    });
+    this.breakerTransitions = new Counter({
+      name: 'switchboard_circuit_breaker_transitions_total',
+      help: 'Circuit breaker state changes by model and new state.',
+      labelNames: ['model', 'state'],
+      registers,
+    });
+    this.upstreamLatencyBy = histogramChildren(
+      new FastHistogram({
+        name: 'switchboard_upstream_latency_seconds',
+        help: 'Time until the provider answered (headers or first stream event), per attempt.',
+        labelNames: ['provider', 'model', 'outcome'],
+        buckets: LATENCY_BUCKETS,
+        registers,
+      }),
+    );
+    this.ttftBy = histogramChildren(
+      new FastHistogram({
+        name: 'switchboard_time_to_first_token_seconds',
+        help: 'Streaming: time from the upstream request to the first token.',
+        labelNames: ['model'],
+        buckets: LATENCY_BUCKETS,
+        registers,
+      }),
+    );
+    this.upstreamDurationBy = histogramChildren(
+      new FastHistogram({
+        name: 'switchboard_upstream_duration_seconds',
+        help: 'Time spent on the provider for the answering attempt, first to last byte.',
+        labelNames: ['model'],
+        buckets: LATENCY_BUCKETS,
+        registers,
+      }),
+    );
     // Present from the first scrape, so rate() works before the first refusal.
     for (const limit of ['requests', 'tokens'] as const) this.rateLimitedRequests.inc({ limit }, 0);
 

@@ -20,9 +20,26 @@ function isEventStream(contentType: unknown): boolean {
 
 export function httpMetrics(registry: Registry): RequestHandler {
   const registers = [registry];
-  const requestsBy = deferredCounter({ name: 'switchboard_http_requests_total', help: 'HTTP requests by method, route template and status.', labelNames: ['method', 'route', 'status'], registers });
-  const duration = new FastHistogram({ name: 'switchboard_http_request_duration_seconds', help: 'HTTP request duration until the last byte, by method, route template and status.', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers });
-  const overhead = new FastHistogram({ name: 'switchboard_gateway_overhead_seconds', help: 'Gateway overhead per completion: request time (to the first byte for streams) minus time waiting on the provider.', labelNames: ['stream'], buckets: OVERHEAD_BUCKETS, registers });
+  const requestsBy = deferredCounter({
+    name: 'switchboard_http_requests_total',
+    help: 'HTTP requests by method, route template and status.',
+    labelNames: ['method', 'route', 'status'],
+    registers,
+  });
+  const duration = new FastHistogram({
+    name: 'switchboard_http_request_duration_seconds',
+    help: 'HTTP request duration until the last byte, by method, route template and status.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const overhead = new FastHistogram({
+    name: 'switchboard_gateway_overhead_seconds',
+    help: 'Gateway overhead per completion: request time (to the first byte for streams) minus time waiting on the provider.',
+    labelNames: ['stream'],
+    buckets: OVERHEAD_BUCKETS,
+    registers,
+  });
   const activeStreams = new Gauge({ name: 'switchboard_active_streams', help: 'Server-sent event responses currently open.', registers });
   const durationBy = histogramChildren(duration);
   const overheadBy = histogramChildren(overhead);

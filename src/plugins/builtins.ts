@@ -12,4 +12,6 @@ import mock from '../../plugins/providers/mock/index.js';
 import openai from '../../plugins/providers/openai/index.js';
 import type { AnyPlugin } from './types.js';
 
-export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [mock, openai, anthropic, gemini, fixed, cheapest, bandit, rules, llm, apiKey, jwt].map((p) => p as unknown as AnyPlugin);
+export const BUILTIN_PLUGINS: readonly AnyPlugin[] = [mock, openai, anthropic, gemini, fixed, cheapest, bandit, rules, llm, apiKey, jwt].map(
+  (p) => p as unknown as AnyPlugin,
+);

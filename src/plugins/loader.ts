@@ -52,7 +52,12 @@ async function pluginFiles(dir: string): Promise<string[]> {
     else if (info.isDirectory() && !BUILTIN_FOLDERS.has(entry) && !entry.startsWith('__')) {
       for (const index of ['index.js', 'index.mjs', 'index.ts']) {
         const candidate = join(full, index);
-        if (await stat(candidate).then((s) => s.isFile(), () => false)) {
+        if (
+          await stat(candidate).then(
+            (s) => s.isFile(),
+            () => false,
+          )
+        ) {
           files.push(candidate);
           break;
         }

@@ -3,7 +3,11 @@ import { Ajv } from 'ajv';
 import { formatAjvErrors } from '../config/errors.js';
 import type { AnyPlugin } from './types.js';
 
-export function validatePluginOptions(plugin: AnyPlugin, options: Record<string, unknown>, path: string): { options: Record<string, unknown>; errors: string[] } {
+export function validatePluginOptions(
+  plugin: AnyPlugin,
+  options: Record<string, unknown>,
+  path: string,
+): { options: Record<string, unknown>; errors: string[] } {
   const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
   const copy = structuredClone(options);
   const validate = ajv.compile(plugin.optionsSchema as object);

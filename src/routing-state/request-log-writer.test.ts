@@ -17,7 +17,21 @@ async function setup() {
   const complete = (requestId: string, accountId = 'default') => {
     writer.telemetry.routed({ requestId, accountId, keyId: 'k1', category: 'code', subcategory: 'debugging', policy: 'bandit', modelId: 'm1' });
     now += 250;
-    writer.telemetry.completed({ requestId, accountId, keyId: 'k1', modelId: 'm1', provider: 'p', category: 'code', stream: false, usage: { inputTokens: 10, outputTokens: 5 }, costMicros: 42, upstreamMs: 200, ttftMs: null, attempts: 1, mode: 'live' });
+    writer.telemetry.completed({
+      requestId,
+      accountId,
+      keyId: 'k1',
+      modelId: 'm1',
+      provider: 'p',
+      category: 'code',
+      stream: false,
+      usage: { inputTokens: 10, outputTokens: 5 },
+      costMicros: 42,
+      upstreamMs: 200,
+      ttftMs: null,
+      attempts: 1,
+      mode: 'live',
+    });
   };
   return { db: handle.db, writer, complete, advance: (ms: number) => (now += ms), close: () => handle.close() };
 }
@@ -30,7 +44,21 @@ describe('RequestLogWriter', () => {
     await t.writer.flush();
     const rows = await t.db.selectFrom('request_logs').selectAll().execute();
     expect(rows).toEqual([
-      { request_id: 'r1', account_id: 'default', key_id: 'k1', model: 'm1', category: 'code', policy: 'bandit', status: 'ok', latency_ms: 250, input_tokens: 10, output_tokens: 5, cost_micros: 42, created_at: '2026-11-23T10:00:00.250Z', feedback_score: null },
+      {
+        request_id: 'r1',
+        account_id: 'default',
+        key_id: 'k1',
+        model: 'm1',
+        category: 'code',
+        policy: 'bandit',
+        status: 'ok',
+        latency_ms: 250,
+        input_tokens: 10,
+        output_tokens: 5,
+        cost_micros: 42,
+        created_at: '2026-11-23T10:00:00.250Z',
+        feedback_score: null,
+      },
     ]);
     await t.close();
   });
@@ -40,7 +68,10 @@ describe('RequestLogWriter', () => {
     t.complete('pending');
     t.complete('written');
     const ttl = 60_000;
-    expect(await t.writer.claimFeedback('pending', 'default', 0.5, ttl)).toMatchObject({ kind: 'claimed', request: { category: 'code', model: 'm1', policy: 'bandit' } });
+    expect(await t.writer.claimFeedback('pending', 'default', 0.5, ttl)).toMatchObject({
+      kind: 'claimed',
+      request: { category: 'code', model: 'm1', policy: 'bandit' },
+    });
     expect(await t.writer.claimFeedback('pending', 'default', 0.5, ttl)).toEqual({ kind: 'already_scored' });
     await t.writer.flush();
     expect(await t.writer.claimFeedback('pending', 'default', 0.9, ttl)).toEqual({ kind: 'already_scored' });
@@ -88,7 +119,17 @@ describe('RoutingStateStore', () => {
 
     await t.db.insertInto('routing_state').values({ policy: 'broken', state: '{not json', updated_at: 'x' }).execute();
     const broken: Policy = { rank: (c) => c, restore: () => expect.fail('must not be called') };
-    const fresh = new RoutingStateStore(t.db, runtimeWith(new Map([['learner', policy], ['broken', broken]])), () => 0, silent);
+    const fresh = new RoutingStateStore(
+      t.db,
+      runtimeWith(
+        new Map([
+          ['learner', policy],
+          ['broken', broken],
+        ]),
+      ),
+      () => 0,
+      silent,
+    );
     await fresh.restore();
     expect(restored).toEqual([{ n: 2 }]);
     await t.close();

@@ -120,7 +120,21 @@ export class RequestLogWriter {
       written.length = 0;
       for (const r of rows) {
         written.push(r.feedback_score);
-        this.insert.run(r.request_id, r.account_id, r.key_id, r.model, r.category, r.policy, r.status, r.latency_ms, r.input_tokens, r.output_tokens, r.cost_micros, r.created_at, r.feedback_score);
+        this.insert.run(
+          r.request_id,
+          r.account_id,
+          r.key_id,
+          r.model,
+          r.category,
+          r.policy,
+          r.status,
+          r.latency_ms,
+          r.input_tokens,
+          r.output_tokens,
+          r.cost_micros,
+          r.created_at,
+          r.feedback_score,
+        );
       }
     });
     // Feedback that arrived while the insert ran is written now, before the rows leave memory.

@@ -21,9 +21,11 @@ interface HttpParserError {
 function asGatewayError(err: unknown): GatewayError | undefined {
   if (isGatewayError(err)) return err;
   const parserError = err as HttpParserError;
-  if (parserError?.type === 'entity.too.large') return new GatewayError('payload_too_large', `Request body is larger than the limit of ${parserError.limit ?? '?'} bytes`);
+  if (parserError?.type === 'entity.too.large')
+    return new GatewayError('payload_too_large', `Request body is larger than the limit of ${parserError.limit ?? '?'} bytes`);
   if (parserError?.type === 'entity.parse.failed') return new GatewayError('request_invalid', 'Malformed JSON in request body');
-  if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') return new GatewayError('unsupported_media', 'Unsupported request body encoding');
+  if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported')
+    return new GatewayError('unsupported_media', 'Unsupported request body encoding');
   if (parserError?.type === 'request.aborted') return new GatewayError('request_invalid', 'The request body was not received completely');
   return undefined;
 }

@@ -98,7 +98,11 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     throw new Error(`database migration failed: ${(migration.error as Error).message}`);
   }
 
-  const keyStore = new KeyStore(database.db, { prefix: loaded.config.auth.key_prefix, clock, dataVersion: () => database.sqlite.pragma('data_version', { simple: true }) as number });
+  const keyStore = new KeyStore(database.db, {
+    prefix: loaded.config.auth.key_prefix,
+    clock,
+    dataVersion: () => database.sqlite.pragma('data_version', { simple: true }) as number,
+  });
   const keyring = new Keyring(keyStore, clock);
   keyring.setAdminKeys(loaded.config.auth.admin_keys);
 
@@ -146,10 +150,16 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   apiRoutes.push(...billingSystem.routes);
   // Charges still queued for the next group commit are written before the database closes.
   closers.push(() => billingSystem.ledger.flush());
-  const jobs = startJobs(database.db as Kysely<unknown>, database.sqlite, {
-    requestLogsDays: () => runtime.config.retention.request_logs_days,
-    conversationsDays: () => runtime.config.retention.conversations_days,
-  }, clock, logger);
+  const jobs = startJobs(
+    database.db as Kysely<unknown>,
+    database.sqlite,
+    {
+      requestLogsDays: () => runtime.config.retention.request_logs_days,
+      conversationsDays: () => runtime.config.retention.conversations_days,
+    },
+    clock,
+    logger,
+  );
   closers.push(() => jobs.stop());
   // Embeddings passthrough; `gateway` is built below, and read when createApp mounts the routes.
   apiRoutes.push((mw) => embeddingsRoutes({ gateway, http })(mw));
@@ -175,7 +185,10 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   telemetry.push(requestLog.telemetry);
   const routingState = new RoutingStateStore(database.db, () => runtime, clock, logger);
   await routingState.restore();
-  flushers.push(() => requestLog.flush(), () => routingState.flush());
+  flushers.push(
+    () => requestLog.flush(),
+    () => routingState.flush(),
+  );
   const conversations = new ConversationStore(database.db, clock);
   apiRoutes.push((mw) => nativeChatRoutes({ gateway, conversations })(mw));
   apiRoutes.push(routingApiRoutes({ runtime: () => runtime, breakers }), feedbackRoutes({ runtime: () => runtime, requestLog }));

@@ -31,7 +31,10 @@ describe('decodeEventBatches', () => {
     const seen: StreamEvent[][] = [];
     const failure = await (async () => {
       for await (const batch of decodeEventBatches(reads(['a'], ['b', 'c', 'boom', 'd']), decode, () => {})) seen.push(batch);
-    })().then(() => null, (err: unknown) => err);
+    })().then(
+      () => null,
+      (err: unknown) => err,
+    );
     expect(seen).toEqual([[text('a')], [text('b'), text('c')]]);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toBe('bad chunk');
@@ -43,8 +46,12 @@ describe('decodeEventBatches', () => {
       for await (const batch of decodeEventBatches(reads(['a']), decode, (out) => {
         out.push(text('tail'));
         throw new Error('ended early');
-      })) batches.push(batch);
-    })().then(() => null, (err: unknown) => err);
+      }))
+        batches.push(batch);
+    })().then(
+      () => null,
+      (err: unknown) => err,
+    );
     expect(batches).toEqual([[text('a')], [text('tail')]]);
     expect((failure as Error).message).toBe('ended early');
   });

@@ -63,7 +63,8 @@ function targetCache(): (url: string) => Target {
     let target = targets.get(url);
     if (target === undefined) {
       const parsed = new URL(url);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError('Invalid URL protocol: the URL must start with `http:` or `https:`.');
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        throw new TypeError('Invalid URL protocol: the URL must start with `http:` or `https:`.');
       target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
       if (targets.size >= 1000) targets.clear();
       targets.set(url, target);

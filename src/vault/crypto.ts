@@ -41,7 +41,9 @@ export class VaultKeyError extends Error {
 export function parseMasterKey(hex: string, variable = MASTER_KEY_ENV): Buffer {
   const trimmed = hex.trim();
   if (!/^[0-9a-fA-F]{64}$/.test(trimmed)) {
-    throw new VaultKeyError(`${variable} must be 32 bytes written as 64 hex characters (got ${trimmed.length} characters); generate one with: openssl rand -hex 32`);
+    throw new VaultKeyError(
+      `${variable} must be 32 bytes written as 64 hex characters (got ${trimmed.length} characters); generate one with: openssl rand -hex 32`,
+    );
   }
   return Buffer.from(trimmed, 'hex');
 }

@@ -35,7 +35,8 @@ export async function rotateMasterKey(db: Kysely<Database>, oldHex: string | und
         alreadyRotated++;
         continue;
       }
-      if (row.key_id !== oldKey.keyId) throw new VaultKeyError(`${MASTER_KEY_ENV} is not the key vault entry "${row.name}" was encrypted with; nothing was changed`);
+      if (row.key_id !== oldKey.keyId)
+        throw new VaultKeyError(`${MASTER_KEY_ENV} is not the key vault entry "${row.name}" was encrypted with; nothing was changed`);
       const resealed = encrypt(newKey, row.name, decrypt(oldKey, row.name, sealed));
       await trx
         .updateTable('vault_secrets')

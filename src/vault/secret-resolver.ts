@@ -20,7 +20,8 @@ export function createSecretResolver(source: () => SecretSource): SecretResolver
         const name = ref.slice('vault:'.length);
         const value = source().get(name);
         // Failing here (retryable) beats sending no credential and reading the provider's 401.
-        if (value === undefined) throw new GatewayError('upstream_unavailable', `The provider credential "vault:${name}" is not in the vault (PUT /api/admin/vault/${name})`);
+        if (value === undefined)
+          throw new GatewayError('upstream_unavailable', `The provider credential "vault:${name}" is not in the vault (PUT /api/admin/vault/${name})`);
         return value;
       }
       return ref;

@@ -20,7 +20,10 @@ describe('VaultStore', () => {
     const { db } = await database();
     const vault = await VaultStore.open(db, KEY_A, clock);
     expect(vault.enabled).toBe(true);
-    expect(await vault.put('openai', 'sk-live-abcdefgh1234')).toEqual({ entry: { name: 'openai', last4: '1234', updated_at: '2026-11-23T10:00:00.000Z' }, created: true });
+    expect(await vault.put('openai', 'sk-live-abcdefgh1234')).toEqual({
+      entry: { name: 'openai', last4: '1234', updated_at: '2026-11-23T10:00:00.000Z' },
+      created: true,
+    });
     expect((await vault.put('openai', 'sk-live-abcdefgh5678')).created).toBe(false);
     await vault.put('short', 'abc');
     expect(vault.get('openai')).toBe('sk-live-abcdefgh5678');
@@ -74,7 +77,11 @@ describe('VaultStore', () => {
     await (await VaultStore.open(db, KEY_A, clock)).put('a', 'value-of-a-000');
     await (await VaultStore.open(db, KEY_A, clock)).put('b', 'value-of-b-111');
     // Corrupt b so the rotation fails after a was re-encrypted inside the transaction.
-    await db.updateTable('vault_secrets').set({ tag: Buffer.alloc(16).toString('base64') }).where('name', '=', 'b').execute();
+    await db
+      .updateTable('vault_secrets')
+      .set({ tag: Buffer.alloc(16).toString('base64') })
+      .where('name', '=', 'b')
+      .execute();
     await expect(rotateMasterKey(db, KEY_A, KEY_B)).rejects.toThrow(/failed authentication/);
     const rows = await db.selectFrom('vault_secrets').select(['name', 'key_id']).execute();
     expect(new Set(rows.map((r) => r.key_id)).size).toBe(1);

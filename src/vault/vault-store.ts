@@ -52,7 +52,9 @@ export class VaultStore implements SecretSource {
     const rows = await db.selectFrom('vault_secrets').selectAll().orderBy('name').execute();
     const cache = new Map<string, CachedSecret>();
     if (rows.length > 0 && !key) {
-      throw new VaultKeyError(`the vault holds ${rows.length} encrypted entr${rows.length === 1 ? 'y' : 'ies'} but ${MASTER_KEY_ENV} is not set; set it to the key they were encrypted with`);
+      throw new VaultKeyError(
+        `the vault holds ${rows.length} encrypted entr${rows.length === 1 ? 'y' : 'ies'} but ${MASTER_KEY_ENV} is not set; set it to the key they were encrypted with`,
+      );
     }
     if (key) {
       const foreign = rows.filter((r) => r.key_id !== key.keyId).length;
@@ -96,7 +98,10 @@ export class VaultStore implements SecretSource {
         await trx.updateTable('vault_secrets').set(row).where('name', '=', name).execute();
         return false;
       }
-      await trx.insertInto('vault_secrets').values({ name, created_at: now, ...row }).execute();
+      await trx
+        .insertInto('vault_secrets')
+        .values({ name, created_at: now, ...row })
+        .execute();
       return true;
     });
     this.cache.set(name, { value, updatedAt: now });

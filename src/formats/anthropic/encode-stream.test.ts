@@ -53,45 +53,68 @@ describe('AnthropicStreamEncoder', () => {
       ['message_delta', undefined],
       ['message_stop', undefined],
     ]);
-    expect(out[0]?.data['message']).toMatchObject({ id: 'msg_req1', model: 'gpt-4o', role: 'assistant', content: [], usage: { input_tokens: 42, output_tokens: 0 } });
+    expect(out[0]?.data['message']).toMatchObject({
+      id: 'msg_req1',
+      model: 'gpt-4o',
+      role: 'assistant',
+      content: [],
+      usage: { input_tokens: 42, output_tokens: 0 },
+    });
     expect(out[6]?.data['content_block']).toEqual({ type: 'tool_use', id: 'call_a', name: 'get_weather', input: {} });
     expect(out[7]?.data['delta']).toEqual({ type: 'input_json_delta', partial_json: '{"city":' });
     expect(out[13]?.data).toMatchObject({ delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 17, input_tokens: 50 } });
   });
 
   it('interleaves text after a tool call in a new block, and closes open blocks on finish', () => {
-    const out = frames(encodeAll([
-      { type: 'text-delta', text: 'a' },
-      { type: 'tool-call-start', index: 0, id: 't', name: 'f' },
-      { type: 'text-delta', text: 'b' },
-      { type: 'finish', finishReason: { unified: 'stop', raw: null }, usage: null },
-    ]));
+    const out = frames(
+      encodeAll([
+        { type: 'text-delta', text: 'a' },
+        { type: 'tool-call-start', index: 0, id: 't', name: 'f' },
+        { type: 'text-delta', text: 'b' },
+        { type: 'finish', finishReason: { unified: 'stop', raw: null }, usage: null },
+      ]),
+    );
     expect(out.map((f) => `${f.event}:${String(f.data['index'] ?? '')}`)).toEqual([
-      'message_start:', 'ping:',
-      'content_block_start:0', 'content_block_delta:0', 'content_block_stop:0',
-      'content_block_start:1', 'content_block_stop:1',
-      'content_block_start:2', 'content_block_delta:2', 'content_block_stop:2',
-      'message_delta:', 'message_stop:',
+      'message_start:',
+      'ping:',
+      'content_block_start:0',
+      'content_block_delta:0',
+      'content_block_stop:0',
+      'content_block_start:1',
+      'content_block_stop:1',
+      'content_block_start:2',
+      'content_block_delta:2',
+      'content_block_stop:2',
+      'message_delta:',
+      'message_stop:',
     ]);
     expect(out[10]?.data).toMatchObject({ delta: { stop_reason: 'end_turn' }, usage: { input_tokens: 42, output_tokens: 0 } });
   });
 
   it('sends late deltas of an already-closed tool call to that block', () => {
-    const out = frames(encodeAll([
-      { type: 'tool-call-start', index: 0, id: 'a', name: 'f' },
-      { type: 'tool-call-start', index: 1, id: 'b', name: 'g' },
-      { type: 'tool-call-delta', index: 0, argumentsDelta: '{}' },
-      { type: 'tool-call-end', index: 0 },
-      { type: 'tool-call-end', index: 1 },
-    ]));
+    const out = frames(
+      encodeAll([
+        { type: 'tool-call-start', index: 0, id: 'a', name: 'f' },
+        { type: 'tool-call-start', index: 1, id: 'b', name: 'g' },
+        { type: 'tool-call-delta', index: 0, argumentsDelta: '{}' },
+        { type: 'tool-call-end', index: 0 },
+        { type: 'tool-call-end', index: 1 },
+      ]),
+    );
     expect(out.slice(2).map((f) => `${f.event}:${String(f.data['index'])}`)).toEqual([
-      'content_block_start:0', 'content_block_stop:0', 'content_block_start:1', 'content_block_delta:0', 'content_block_stop:1',
+      'content_block_start:0',
+      'content_block_stop:0',
+      'content_block_start:1',
+      'content_block_delta:0',
+      'content_block_stop:1',
     ]);
   });
 
   it('renders an error as the Anthropic envelope and ignores anything after it', () => {
     const enc = new AnthropicStreamEncoder(meta);
-    const text = enc.encode({ type: 'start' }) + enc.encode({ type: 'text-delta', text: 'x' }) +
+    const text =
+      enc.encode({ type: 'start' }) +
+      enc.encode({ type: 'text-delta', text: 'x' }) +
       enc.encode({ type: 'error', error: new GatewayError('upstream_unavailable', 'Provider x is unreachable') });
     const out = frames(text + enc.encode({ type: 'text-delta', text: 'late' }));
     expect(out[out.length - 1]).toEqual({ event: 'error', data: { type: 'error', error: { type: 'api_error', message: 'Provider x is unreachable' } } });

@@ -81,7 +81,11 @@ interface Priced {
  */
 export function costBreakdown(price: Priced, usage: Usage, costMicros: number): CostBreakdown {
   if (costMicros === 0) return { inputUsd: 0, outputUsd: 0, overheadUsd: 0 };
-  const input = chargeMicros(price, { inputTokens: usage.inputTokens, outputTokens: 0, ...(usage.cacheReadTokens !== undefined ? { cacheReadTokens: usage.cacheReadTokens } : {}) }, 0);
+  const input = chargeMicros(
+    price,
+    { inputTokens: usage.inputTokens, outputTokens: 0, ...(usage.cacheReadTokens !== undefined ? { cacheReadTokens: usage.cacheReadTokens } : {}) },
+    0,
+  );
   const output = chargeMicros(price, { inputTokens: 0, outputTokens: usage.outputTokens }, 0);
   const overhead = Math.max(0, costMicros - input - output);
   return { inputUsd: microsToUsd(input), outputUsd: microsToUsd(output), overheadUsd: microsToUsd(overhead) };

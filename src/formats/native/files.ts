@@ -104,16 +104,29 @@ const UNSUPPORTED_HINT = 'send images (png, jpeg, gif, webp) or text files (txt,
 export function decodeFile(file: NativeFile, path: string): DecodedFile {
   const mime = mimeOf(file.type);
   const ext = extensionOf(file.name);
-  const imageMime = IMAGE_TYPES[mime] !== undefined ? (mime === 'image/jpg' ? 'image/jpeg' : mime) : mime === '' || mime === 'application/octet-stream' ? IMAGE_EXTENSIONS[ext] : undefined;
+  const imageMime =
+    IMAGE_TYPES[mime] !== undefined
+      ? mime === 'image/jpg'
+        ? 'image/jpeg'
+        : mime
+      : mime === '' || mime === 'application/octet-stream'
+        ? IMAGE_EXTENSIONS[ext]
+        : undefined;
   const textLike = imageMime === undefined && isTextLike(mime, ext);
   if (imageMime === undefined && !textLike) {
-    throw new GatewayError('unsupported_media', `${path}: the file "${safeName(file.name)}" has type "${mime || 'unknown'}", which cannot be sent to a model; ${UNSUPPORTED_HINT}`);
+    throw new GatewayError(
+      'unsupported_media',
+      `${path}: the file "${safeName(file.name)}" has type "${mime || 'unknown'}", which cannot be sent to a model; ${UNSUPPORTED_HINT}`,
+    );
   }
 
   const payload = base64Payload(file.data_b64, path);
   const size = decodedSize(payload);
   if (size > MAX_FILE_BYTES) {
-    throw new GatewayError('payload_too_large', `${path}: the file "${safeName(file.name)}" is ${size} bytes; the limit is ${MAX_FILE_BYTES} bytes (5 MB) per file`);
+    throw new GatewayError(
+      'payload_too_large',
+      `${path}: the file "${safeName(file.name)}" is ${size} bytes; the limit is ${MAX_FILE_BYTES} bytes (5 MB) per file`,
+    );
   }
 
   if (imageMime !== undefined) {

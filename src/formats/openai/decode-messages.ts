@@ -75,7 +75,9 @@ function textContent(v: unknown, path: string): TextPart[] {
 }
 
 function plainText(v: unknown, path: string): string {
-  return textContent(v, path).map((p) => p.text).join('');
+  return textContent(v, path)
+    .map((p) => p.text)
+    .join('');
 }
 
 function userContent(v: unknown, path: string): (TextPart | ImagePart)[] {

@@ -147,9 +147,18 @@ describe('decodeOpenAIChatRequest: invalid bodies', () => {
     [{ messages: [{ role: 'user', content: 5 }] }, 'messages[0].content: must be a string or an array of content parts'],
     [{ messages: [{ role: 'user', content: [{ type: 'audio' }] }] }, 'messages[0].content[0].type: must be one of text, image_url'],
     [{ messages: [{ role: 'user', content: [{ type: 'text' }] }] }, 'messages[0].content[0].text: must be a string'],
-    [{ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'ftp://x' } }] }] }, 'messages[0].content[0].image_url.url: must be an http(s) URL or a data: URL'],
-    [{ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:text/plain;base64,aGk=' } }] }] }, 'messages[0].content[0].image_url.url: must be an image (data:image/…)'],
-    [{ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png,abc' } }] }] }, 'messages[0].content[0].image_url.url: must be a base64 data: URL (data:image/png;base64,…)'],
+    [
+      { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'ftp://x' } }] }] },
+      'messages[0].content[0].image_url.url: must be an http(s) URL or a data: URL',
+    ],
+    [
+      { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:text/plain;base64,aGk=' } }] }] },
+      'messages[0].content[0].image_url.url: must be an image (data:image/…)',
+    ],
+    [
+      { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png,abc' } }] }] },
+      'messages[0].content[0].image_url.url: must be a base64 data: URL (data:image/png;base64,…)',
+    ],
     [{ messages: [{ role: 'system', content: [{ type: 'image_url' }] }] }, 'messages[0].content[0].type: must be one of text'],
     [{ messages: [{ role: 'tool', content: 'x' }] }, 'messages[0].tool_call_id: must be a string'],
     [{ messages: [{ role: 'assistant', tool_calls: [{ id: 'a', function: {} }] }] }, 'messages[0].tool_calls[0].function.name: must be a string'],

@@ -6,20 +6,7 @@
  */
 import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../canonical.js';
 import { decodeMessages } from './decode-messages.js';
-import {
-  given,
-  invalid,
-  isRecord,
-  jsonObject,
-  oneOf,
-  optBoolean,
-  optInteger,
-  optNumber,
-  optString,
-  record,
-  string,
-  type Rec,
-} from './fields.js';
+import { given, invalid, isRecord, jsonObject, oneOf, optBoolean, optInteger, optNumber, optString, record, string, type Rec } from './fields.js';
 
 export interface DecodedOpenAIRequest {
   readonly request: ChatRequest;
@@ -42,9 +29,7 @@ export function decodeOpenAIChatRequest(body: unknown): DecodedOpenAIRequest {
   if (n !== undefined && n !== 1) throw invalid('n', 'only 1 is supported');
 
   const maxTokens =
-    optInteger(body['max_completion_tokens'], 'max_completion_tokens', 1) ??
-    optInteger(body['max_tokens'], 'max_tokens', 1) ??
-    DEFAULT_MAX_TOKENS;
+    optInteger(body['max_completion_tokens'], 'max_completion_tokens', 1) ?? optInteger(body['max_tokens'], 'max_tokens', 1) ?? DEFAULT_MAX_TOKENS;
   const stream = optBoolean(body['stream'], 'stream') ?? false;
   const streamOptions = given(body['stream_options']) ? record(body['stream_options'], 'stream_options') : {};
   const includeUsage = stream && (optBoolean(streamOptions['include_usage'], 'stream_options.include_usage') ?? false);

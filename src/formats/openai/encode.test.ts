@@ -33,7 +33,14 @@ describe('encodeOpenAIChatResult', () => {
   it.each<[string, ChatResult, unknown]>([
     [
       'text',
-      { content: [{ type: 'text', text: 'Hi' }, { type: 'text', text: ' there' }], finishReason: { unified: 'stop', raw: 'end_turn' }, usage },
+      {
+        content: [
+          { type: 'text', text: 'Hi' },
+          { type: 'text', text: ' there' },
+        ],
+        finishReason: { unified: 'stop', raw: 'end_turn' },
+        usage,
+      },
       { message: { role: 'assistant', content: 'Hi there', refusal: null }, finish_reason: 'stop' },
     ],
     [
@@ -44,7 +51,12 @@ describe('encodeOpenAIChatResult', () => {
         usage,
       },
       {
-        message: { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
+        message: {
+          role: 'assistant',
+          content: null,
+          refusal: null,
+          tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+        },
         finish_reason: 'tool_calls',
       },
     ],
@@ -60,7 +72,14 @@ describe('encodeOpenAIChatResult', () => {
     ],
     [
       'tool calls with a plain stop',
-      { content: [{ type: 'text', text: 'x' }, { type: 'tool-call', id: 'c', name: 'f', arguments: '{}' }], finishReason: { unified: 'stop', raw: 'STOP' }, usage },
+      {
+        content: [
+          { type: 'text', text: 'x' },
+          { type: 'tool-call', id: 'c', name: 'f', arguments: '{}' },
+        ],
+        finishReason: { unified: 'stop', raw: 'STOP' },
+        usage,
+      },
       { message: { content: 'x' }, finish_reason: 'tool_calls' },
     ],
   ])('%s', (_name, result, choice) => {
@@ -96,7 +115,15 @@ describe('OpenAIStreamEncoder', () => {
   ];
 
   it('writes text deltas byte for byte as JSON.stringify of the chunk object (the string fast path)', () => {
-    const texts = ['plain', 'quote " backslash \\ slash /', 'line\nbreak\ttab\r', 'ctrl \u0001\u001f', 'émoji 🚀 — 中文', '\u2028\u2029', 'lone \ud800 surrogate'];
+    const texts = [
+      'plain',
+      'quote " backslash \\ slash /',
+      'line\nbreak\ttab\r',
+      'ctrl \u0001\u001f',
+      'émoji 🚀 — 中文',
+      '\u2028\u2029',
+      'lone \ud800 surrogate',
+    ];
     for (const includeUsage of [false, true]) {
       for (const id of ['chatcmpl-sb1', 'id "quoted"']) {
         const enc = new OpenAIStreamEncoder({ ...meta, id, includeUsage });

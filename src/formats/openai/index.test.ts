@@ -3,7 +3,11 @@ import { openaiFormat } from './index.js';
 
 describe('openaiFormat', () => {
   it('wires decode, ids, results and streams together', () => {
-    const { request, includeUsage } = openaiFormat.decode({ messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    const { request, includeUsage } = openaiFormat.decode({
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(request).toMatchObject({ model: 'auto', stream: true, maxTokens: 2048, temperature: 0.2 });
     expect(includeUsage).toBe(true);
     expect(openaiFormat.responseId('abc-123')).toBe('chatcmpl-abc-123');

@@ -23,7 +23,10 @@ function roundTrip(body: Record<string, unknown>, streamUsage = true): unknown {
 }
 
 const tools = [
-  { type: 'function', function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
+  {
+    type: 'function',
+    function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  },
 ];
 
 describe('OpenAI → canonical → OpenAI', () => {
@@ -105,12 +108,19 @@ describe('upstream OpenAI answer → canonical → client OpenAI answer', () => 
   const meta = { id: 'chatcmpl-sb', model: 'gpt-4o', created: 1 };
 
   it.each(['chat-text.json', 'chat-tool-call.json'])('%s keeps message, finish_reason and usage', (name) => {
-    const upstream = fixture(name) as { choices: [{ message: Record<string, unknown>; finish_reason: string }]; usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } };
+    const upstream = fixture(name) as {
+      choices: [{ message: Record<string, unknown>; finish_reason: string }];
+      usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+    };
     const out = encodeOpenAIChatResult(decodeOpenAIResponse('openai', upstream), meta);
     const { content, tool_calls } = upstream.choices[0].message;
     expect(out.choices[0]?.message).toEqual({ role: 'assistant', content, refusal: null, ...(tool_calls !== undefined ? { tool_calls } : {}) });
     expect(out.choices[0]?.finish_reason).toBe(upstream.choices[0].finish_reason);
-    expect(out.usage).toMatchObject({ prompt_tokens: upstream.usage.prompt_tokens, completion_tokens: upstream.usage.completion_tokens, total_tokens: upstream.usage.total_tokens });
+    expect(out.usage).toMatchObject({
+      prompt_tokens: upstream.usage.prompt_tokens,
+      completion_tokens: upstream.usage.completion_tokens,
+      total_tokens: upstream.usage.total_tokens,
+    });
   });
 
   it('a streamed parallel tool-call answer survives decode → encode and the SDK accumulator', async () => {

@@ -7,9 +7,13 @@ import { jsonBody, limitBytes } from './json-body.js';
 
 function app(limit = '1kb') {
   const a = express();
-  a.post('/', jsonBody(() => limit), (req, res) => {
-    res.json({ body: req.body ?? null });
-  });
+  a.post(
+    '/',
+    jsonBody(() => limit),
+    (req, res) => {
+      res.json({ body: req.body ?? null });
+    },
+  );
   const onError: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, _next) => {
     res.status(err.status ?? 500).json({ type: err.type ?? null, message: (err as Error).message });
   };
@@ -47,7 +51,11 @@ describe('jsonBody', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const gz = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync('{"z":1}') });
+      const gz = await fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipSync('{"z":1}'),
+      });
       expect(await gz.json()).toEqual({ body: { z: 1 } });
     } finally {
       server.close();

@@ -32,7 +32,11 @@ function secretValue(body: unknown): string {
 export function adminVaultRoutes(deps: AdminVaultDeps) {
   const { vault, logger } = deps;
   const enabled: RequestHandler = (_req, res, next) => {
-    if (!vault.enabled) throw new GatewayError('service_unavailable', `The vault is disabled: set ${MASTER_KEY_ENV} (32 bytes as 64 hex characters, e.g. \`openssl rand -hex 32\`) and restart`);
+    if (!vault.enabled)
+      throw new GatewayError(
+        'service_unavailable',
+        `The vault is disabled: set ${MASTER_KEY_ENV} (32 bytes as 64 hex characters, e.g. \`openssl rand -hex 32\`) and restart`,
+      );
     res.setHeader('Cache-Control', 'no-store');
     next();
   };

@@ -17,7 +17,14 @@ function setOutcomeHeaders(res: Response, outcome: ChatOutcome): void {
   res.setHeader('X-Switchboard-Model', outcome.model.id);
   res.setHeader('X-Switchboard-Category', outcome.decision.category);
   res.setHeader('X-Switchboard-Attempts', String(outcome.attempts));
-  if (outcome.warnings.length > 0) res.setHeader('X-Switchboard-Warnings', outcome.warnings.join('; ').replace(/[\r\n]+/g, ' ').slice(0, 2000));
+  if (outcome.warnings.length > 0)
+    res.setHeader(
+      'X-Switchboard-Warnings',
+      outcome.warnings
+        .join('; ')
+        .replace(/[\r\n]+/g, ' ')
+        .slice(0, 2000),
+    );
 }
 
 export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandler {
@@ -39,7 +46,15 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     if (!request.stream) {
       const done = await completeChat(deps, call);
       setOutcomeHeaders(res, done);
-      Object.assign(state, { modelId: done.model.id, category: done.decision.category, inputTokens: done.result.usage.inputTokens, outputTokens: done.result.usage.outputTokens, costMicros: done.costMicros, upstreamMs: done.upstreamMs, attempts: done.attempts });
+      Object.assign(state, {
+        modelId: done.model.id,
+        category: done.decision.category,
+        inputTokens: done.result.usage.inputTokens,
+        outputTokens: done.result.usage.outputTokens,
+        costMicros: done.costMicros,
+        upstreamMs: done.upstreamMs,
+        attempts: done.attempts,
+      });
       res.setHeader('X-Switchboard-Overhead-Ms', (deps.clock() - state.startedAt - done.upstreamMs).toFixed(2));
       noteAnswer(res, textOf(done.result.content));
       sendJson(res, format.encodeResult(done.result, meta(done)));
@@ -66,7 +81,12 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
       }
     } finally {
       const usage = opened.usage();
-      Object.assign(state, { inputTokens: usage?.inputTokens, outputTokens: usage?.outputTokens, costMicros: opened.costMicros(), upstreamMs: opened.upstreamMs() });
+      Object.assign(state, {
+        inputTokens: usage?.inputTokens,
+        outputTokens: usage?.outputTokens,
+        costMicros: opened.costMicros(),
+        upstreamMs: opened.upstreamMs(),
+      });
       writer.end(encoder.end());
     }
   };

@@ -39,7 +39,8 @@ function promoView(row: PromoCodeRow) {
 
 function optionalMaxRedemptions(value: unknown): number | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new GatewayError('request_invalid', 'max_redemptions: must be an integer ≥ 1 or null');
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw new GatewayError('request_invalid', 'max_redemptions: must be an integer ≥ 1 or null');
   return value;
 }
 
@@ -60,14 +61,24 @@ export function creditRoutes(deps: CreditRouteDeps) {
       const amount = body['amount'];
       if (typeof amount !== 'number' || !Number.isFinite(amount)) throw new GatewayError('request_invalid', 'amount: must be a number (USD; negative deducts)');
       const micros = usdToMicros(amount);
-      if (micros === 0 || !Number.isSafeInteger(micros)) throw new GatewayError('request_invalid', 'amount: must be a non-zero USD amount of at least 0.000001 in size');
+      if (micros === 0 || !Number.isSafeInteger(micros))
+        throw new GatewayError('request_invalid', 'amount: must be a non-zero USD amount of at least 0.000001 in size');
       const note = body['note'];
-      if (note !== undefined && note !== null && (typeof note !== 'string' || note.length > 500)) throw new GatewayError('request_invalid', 'note: must be a string of at most 500 characters');
+      if (note !== undefined && note !== null && (typeof note !== 'string' || note.length > 500))
+        throw new GatewayError('request_invalid', 'note: must be a string of at most 500 characters');
       const id = req.params['id'];
       const accountId = typeof id === 'string' ? id : '';
       if ((await deps.ledger.balanceOf(accountId)) === null) throw new GatewayError('not_found', 'Account not found');
-      const row = await deps.billing.credit({ accountId, type: micros > 0 ? 'grant' : 'adjustment', amountMicros: micros, note: typeof note === 'string' ? note : null });
-      res.json({ credits: microsToUsd(row.balance_after_micros), transaction: { id: row.id, type: row.type, amount: microsToUsd(row.amount_micros), created_at: row.created_at } });
+      const row = await deps.billing.credit({
+        accountId,
+        type: micros > 0 ? 'grant' : 'adjustment',
+        amountMicros: micros,
+        note: typeof note === 'string' ? note : null,
+      });
+      res.json({
+        credits: microsToUsd(row.balance_after_micros),
+        transaction: { id: row.id, type: row.type, amount: microsToUsd(row.amount_micros), created_at: row.created_at },
+      });
     });
 
     router.post('/api/admin/promo-codes', ...admin, async (req, res) => {
@@ -75,8 +86,14 @@ export function creditRoutes(deps: CreditRouteDeps) {
       const code = body['code'];
       if (typeof code !== 'string' || !CODE_PATTERN.test(code)) throw new GatewayError('request_invalid', 'code: must be 1-64 letters, digits, "-" or "_"');
       const credits = body['credits'];
-      if (typeof credits !== 'number' || !Number.isFinite(credits) || usdToMicros(credits) <= 0) throw new GatewayError('request_invalid', 'credits: must be a positive number (USD)');
-      const row = await deps.promos.create({ code, creditsMicros: usdToMicros(credits), maxRedemptions: optionalMaxRedemptions(body['max_redemptions']), expiresAt: optionalInstant(body['expires_at']) });
+      if (typeof credits !== 'number' || !Number.isFinite(credits) || usdToMicros(credits) <= 0)
+        throw new GatewayError('request_invalid', 'credits: must be a positive number (USD)');
+      const row = await deps.promos.create({
+        code,
+        creditsMicros: usdToMicros(credits),
+        maxRedemptions: optionalMaxRedemptions(body['max_redemptions']),
+        expiresAt: optionalInstant(body['expires_at']),
+      });
       res.status(201).json(promoView(row));
     });
 

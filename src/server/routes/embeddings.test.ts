@@ -51,7 +51,14 @@ beforeAll(async () => {
     release: () => void calls.push({ op: 'release' }),
   };
   const http = createHttpClient();
-  const gateway: GatewayDeps = { runtime: () => runtime, breakers: new CircuitBreakers({ failures: 5, window_s: 60, cooldown_s: 30 }, Date.now), billing, telemetry: NO_TELEMETRY, clock: Date.now, logger: silent };
+  const gateway: GatewayDeps = {
+    runtime: () => runtime,
+    breakers: new CircuitBreakers({ failures: 5, window_s: 60, cooldown_s: 30 }, Date.now),
+    billing,
+    telemetry: NO_TELEMETRY,
+    clock: Date.now,
+    logger: silent,
+  };
   const app = express();
   app.use(requestId(Date.now));
   const auth: express.RequestHandler = (_req, res, next) => {

@@ -45,7 +45,11 @@ type PassthroughTarget = NonNullable<ReturnType<NonNullable<ResolvedModel['provi
 /** Resolved per request: the credential may come from the vault and change without a restart. */
 function passthroughOf(model: ResolvedModel): PassthroughTarget {
   const target = model.provider.passthroughTarget?.();
-  if (!target) throw new GatewayError('request_invalid', `model ${model.id} does not support embeddings (provider ${model.providerName} has no OpenAI-compatible passthrough)`);
+  if (!target)
+    throw new GatewayError(
+      'request_invalid',
+      `model ${model.id} does not support embeddings (provider ${model.providerName} has no OpenAI-compatible passthrough)`,
+    );
   return target;
 }
 
@@ -70,10 +74,22 @@ function parseAnswer(text: string, provider: string): JsonObject {
 export function embeddingsRoutes(deps: EmbeddingsDeps) {
   const { gateway } = deps;
 
-  const callUpstream = async (model: ResolvedModel, target: PassthroughTarget, runtime: Runtime, body: JsonObject, signal: AbortSignal): Promise<JsonObject> => {
+  const callUpstream = async (
+    model: ResolvedModel,
+    target: PassthroughTarget,
+    runtime: Runtime,
+    body: JsonObject,
+    signal: AbortSignal,
+  ): Promise<JsonObject> => {
     const started = gateway.clock();
     const report = (ok: boolean, errorCode?: GatewayError['code']) =>
-      gateway.telemetry.attempt({ modelId: model.id, provider: model.providerName, ok, latencyMs: gateway.clock() - started, ...(errorCode ? { errorCode } : {}) });
+      gateway.telemetry.attempt({
+        modelId: model.id,
+        provider: model.providerName,
+        ok,
+        latencyMs: gateway.clock() - started,
+        ...(errorCode ? { errorCode } : {}),
+      });
     try {
       const res = await deps.http.send(`${target.baseUrl}/embeddings`, {
         headers: { ...target.headers, 'content-type': 'application/json', accept: 'application/json' },
@@ -108,11 +124,17 @@ export function embeddingsRoutes(deps: EmbeddingsDeps) {
       state.modelId = model.id;
       state.category = 'embeddings';
 
-      const reservation = await gateway.billing.reserve(principal, { requestId: state.requestId, modelId: model.id, maxCostMicros: cost(parsed.estimatedTokens) });
+      const reservation = await gateway.billing.reserve(principal, {
+        requestId: state.requestId,
+        modelId: model.id,
+        maxCostMicros: cost(parsed.estimatedTokens),
+      });
       const started = gateway.clock();
       let answer: JsonObject;
       try {
-        answer = test ? testModeEmbeddings(parsed.body, model.id, parsed.estimatedTokens) : await callUpstream(model, target, runtime, parsed.body, clientSignal(req, res));
+        answer = test
+          ? testModeEmbeddings(parsed.body, model.id, parsed.estimatedTokens)
+          : await callUpstream(model, target, runtime, parsed.body, clientSignal(req, res));
       } catch (err) {
         gateway.billing.release(principal, reservation);
         throw err;

@@ -23,7 +23,8 @@ function parse(body: unknown): { requestId: string; score: number } {
   if (!isRecord(body)) throw new GatewayError('request_invalid', 'body: must be a JSON object');
   const { requestId, score } = body;
   if (typeof requestId !== 'string' || requestId.trim() === '') throw new GatewayError('request_invalid', 'requestId: must be a non-empty string');
-  if (typeof score !== 'number' || !Number.isFinite(score) || score < 0 || score > 1) throw new GatewayError('request_invalid', 'score: must be a number between 0 and 1');
+  if (typeof score !== 'number' || !Number.isFinite(score) || score < 0 || score > 1)
+    throw new GatewayError('request_invalid', 'score: must be a number between 0 and 1');
   return { requestId, score };
 }
 
@@ -41,7 +42,11 @@ export function feedbackRoutes(deps: FeedbackDeps) {
         case 'already_scored':
           throw new GatewayError('conflict', `Feedback for request ${requestId} was already given`);
         case 'expired':
-          throw new GatewayError('request_invalid', `Feedback for request ${requestId} is no longer accepted (older than ${runtime.config.routing.feedback_ttl_s} s)`, { status: 410 });
+          throw new GatewayError(
+            'request_invalid',
+            `Feedback for request ${requestId} is no longer accepted (older than ${runtime.config.routing.feedback_ttl_s} s)`,
+            { status: 410 },
+          );
         case 'claimed': {
           const { category, model, policy } = claim.request;
           runtime.policies.get(policy)?.feedback?.({ category, modelId: model, score });

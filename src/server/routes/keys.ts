@@ -39,7 +39,9 @@ export function keyRoutes(deps: KeyRouteDeps) {
     router.post('/api/keys', ...manage, mw.body, async (req, res) => {
       const input = parseSeedCreate(req.body, deps.clock());
       const { key, record } = await deps.keys.create(principalOf(res), input);
-      noStore(res).status(201).json({ key, ...seedKeyView(record, view) });
+      noStore(res)
+        .status(201)
+        .json({ key, ...seedKeyView(record, view) });
     });
 
     router.get('/api/keys', ...manage, async (req, res) => {

@@ -7,7 +7,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { ApiMiddleware } from '../../app.js';
-import { ConversationStore, type Conversation } from '../../conversations/conversation-store.js';
+import type { ConversationStore, Conversation } from '../../conversations/conversation-store.js';
 import { withHistory } from '../../conversations/history.js';
 import { GatewayError, isGatewayError } from '../../errors.js';
 import type { ChatRequest } from '../../formats/canonical.js';
@@ -57,12 +57,26 @@ async function ownedConversation(store: ConversationStore, id: string, principal
   return conversation;
 }
 
-async function streamAnswer(deps: NativeChatDeps, res: Response, opened: OpenedStream, conversation: Conversation, body: NativeChatRequest, notices: readonly ErrorEvent[]): Promise<void> {
+async function streamAnswer(
+  deps: NativeChatDeps,
+  res: Response,
+  opened: OpenedStream,
+  conversation: Conversation,
+  body: NativeChatRequest,
+  notices: readonly ErrorEvent[],
+): Promise<void> {
   const state = stateOf(res);
   const { model, decision } = opened;
   const writer = new SseWriter(res);
   const send = (event: NativeEvent): Promise<void> | null => writer.write(encodeNativeEvent(event));
-  await send({ type: 'meta', model: model.id, category: decision.category, subcategory: decision.subcategory, conversationId: conversation.id, requestId: state.requestId });
+  await send({
+    type: 'meta',
+    model: model.id,
+    category: decision.category,
+    subcategory: decision.subcategory,
+    conversationId: conversation.id,
+    requestId: state.requestId,
+  });
   await send({ type: 'strategy_decision', strategy: 'direct', reason: strategyReason(decision, model.id, opened.attempts - 1) });
   for (const notice of notices) await send(notice);
 
@@ -78,7 +92,9 @@ async function streamAnswer(deps: NativeChatDeps, res: Response, opened: OpenedS
         const usage = event.usage ?? opened.usage() ?? { inputTokens: 0, outputTokens: 0 };
         // Stored before `done` so a client's next turn always sees this one.
         const turns = answer === '' ? body.stored : [...body.stored, { role: 'assistant' as const, content: answer }];
-        await deps.conversations.append(conversation.id, turns).catch((err: unknown) => deps.gateway.logger.error({ err, requestId: state.requestId }, 'storing a conversation turn failed'));
+        await deps.conversations
+          .append(conversation.id, turns)
+          .catch((err: unknown) => deps.gateway.logger.error({ err, requestId: state.requestId }, 'storing a conversation turn failed'));
         await send(doneEvent({ model: model.id, latencyMs: deps.gateway.clock() - state.startedAt, usage, costMicros: opened.costMicros(), price: model }));
       } else if (event.type === 'error') {
         state.errorCode = event.error.code;
@@ -87,7 +103,12 @@ async function streamAnswer(deps: NativeChatDeps, res: Response, opened: OpenedS
     }
   } finally {
     const usage = opened.usage();
-    Object.assign(state, { inputTokens: usage?.inputTokens, outputTokens: usage?.outputTokens, costMicros: opened.costMicros(), upstreamMs: opened.upstreamMs() });
+    Object.assign(state, {
+      inputTokens: usage?.inputTokens,
+      outputTokens: usage?.outputTokens,
+      costMicros: opened.costMicros(),
+      upstreamMs: opened.upstreamMs(),
+    });
     writer.end('');
   }
 }
@@ -137,4 +158,3 @@ export function nativeChatRoutes(deps: NativeChatDeps) {
     return router;
   };
 }
-

@@ -9,7 +9,12 @@ export function listModelsRoute(runtime: () => Runtime, startedAt: number): Requ
     const data = [
       { id: 'auto', object: 'model', created, owned_by: 'switchboard' },
       ...[...rt.models.values()].map((m) => ({ id: m.id, object: 'model', created, owned_by: m.providerName })),
-      ...Object.entries(rt.config.aliases).map(([alias, target]) => ({ id: alias, object: 'model', created, owned_by: rt.models.get(target)?.providerName ?? 'switchboard' })),
+      ...Object.entries(rt.config.aliases).map(([alias, target]) => ({
+        id: alias,
+        object: 'model',
+        created,
+        owned_by: rt.models.get(target)?.providerName ?? 'switchboard',
+      })),
     ];
     res.json({ object: 'list', data });
   };

@@ -39,7 +39,9 @@ export function openRouterKeyRoutes(deps: KeyRouteDeps) {
     router.post('/api/v1/keys', ...manage, mw.body, async (req, res) => {
       const input = parseOpenRouterCreate(req.body, deps.clock());
       const { key, record } = await deps.keys.create(principalOf(res), input);
-      noStore(res).status(201).json({ data: openRouterKeyView(record, usage), key });
+      noStore(res)
+        .status(201)
+        .json({ data: openRouterKeyView(record, usage), key });
     });
 
     router.get('/api/v1/keys/:hash', ...manage, async (req, res) => {

@@ -68,7 +68,13 @@ export function usageRoutes(deps: UsageRouteDeps) {
         const reset = limit?.limitReset ?? null;
         const usage = deps.keyUsage.usageMicros(principal.keyId, reset);
         const limitMicros = limit?.limitMicros ?? null;
-        key = { id: principal.keyId, usage: microsToUsd(usage), limit: limitMicros === null ? null : microsToUsd(limitMicros), limit_remaining: limitMicros === null ? null : microsToUsd(Math.max(0, limitMicros - usage)), limit_reset: reset };
+        key = {
+          id: principal.keyId,
+          usage: microsToUsd(usage),
+          limit: limitMicros === null ? null : microsToUsd(limitMicros),
+          limit_remaining: limitMicros === null ? null : microsToUsd(Math.max(0, limitMicros - usage)),
+          limit_reset: reset,
+        };
       }
       res.json({
         account: accountId,
@@ -93,7 +99,13 @@ export function usageRoutes(deps: UsageRouteDeps) {
       const start = windowStart('monthly', now);
       const models = await deps.ledger.usageByModel(accountId, new Date(start).toISOString());
       res.json({
-        models: models.map((m) => ({ model: m.model, requests: m.requests, inputTokens: m.inputTokens, outputTokens: m.outputTokens, cost: microsToUsd(m.costMicros) })),
+        models: models.map((m) => ({
+          model: m.model,
+          requests: m.requests,
+          inputTokens: m.inputTokens,
+          outputTokens: m.outputTokens,
+          cost: microsToUsd(m.costMicros),
+        })),
         period: { start: new Date(start).toISOString(), end: new Date(nextWindowStart('monthly', now)).toISOString() },
       });
     });
