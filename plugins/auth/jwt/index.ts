@@ -28,7 +28,8 @@ export function bearerJwt(req: AuthRequest): string | undefined {
 
 function hmacSecret(secret: string | undefined, ctx: PluginContext): (() => Buffer | undefined) | undefined {
   if (secret === undefined) return undefined;
-  const usable = (value: string | undefined) => (value !== undefined && Buffer.byteLength(value, 'utf8') >= MIN_SECRET_BYTES ? Buffer.from(value, 'utf8') : undefined);
+  const usable = (value: string | undefined) =>
+    value !== undefined && Buffer.byteLength(value, 'utf8') >= MIN_SECRET_BYTES ? Buffer.from(value, 'utf8') : undefined;
   if (secret.startsWith('vault:')) {
     return () => {
       try {

@@ -106,7 +106,9 @@ describe('jwt auth scheme: HS256', () => {
     expect(await bound.authenticate(bearer(signHs256(claims({ iss: 'https://evil.example', aud: 'switchboard' }), SECRET)))).toBeNull();
     expect(await bound.authenticate(bearer(signHs256(claims({ aud: 'switchboard' }), SECRET)))).toBeNull();
     // ...but claiming the configured issuer does not help a forged token.
-    expect((await rejection(bound, signHs256(claims({ iss: 'https://idp.example', aud: 'switchboard' }), 'another-secret-that-is-32-bytes-long!'))).message).toBe('JWT signature is invalid');
+    expect(
+      (await rejection(bound, signHs256(claims({ iss: 'https://idp.example', aud: 'switchboard' }), 'another-secret-that-is-32-bytes-long!'))).message,
+    ).toBe('JWT signature is invalid');
     expect((await rejection(bound, unsigned(claims({ iss: 'https://idp.example', aud: 'switchboard' })))).message).toBe('JWT algorithm is not allowed');
     expect((await rejection(bound, signHs256(claims({ iss: 'https://idp.example', aud: 'other' }), SECRET))).message).toBe('JWT audience is not accepted');
     expect((await rejection(bound, signHs256(claims({ iss: 'https://idp.example' }), SECRET))).message).toBe('JWT audience is not accepted');
@@ -119,7 +121,13 @@ describe('jwt auth scheme: HS256', () => {
   });
 
   it('returns null for anything that is not a JWT-shaped bearer token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer bkb_' + 'a'.repeat(48) }, { authorization: 'Basic dXNlcjpwYXNz' }, { 'x-api-key': signHs256(claims(), SECRET) }, { authorization: 'Bearer a.b' }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer bkb_' + 'a'.repeat(48) },
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      { 'x-api-key': signHs256(claims(), SECRET) },
+      { authorization: 'Bearer a.b' },
+    ]) {
       expect(await auth.authenticate({ headers, ip: '127.0.0.1' })).toBeNull();
     }
   });

@@ -66,19 +66,46 @@ export const jwtOptionsSchema: JSONSchemaType<JwtOptions> = {
     },
     issuer: { type: 'string', nullable: true, minLength: 1, description: 'When set, the token `iss` claim must equal it.' },
     audience: { type: 'string', nullable: true, minLength: 1, description: 'When set, the token `aud` claim (a string or an array) must contain it.' },
-    account_claim: { type: 'string', minLength: 1, default: JWT_DEFAULTS.account_claim, description: 'The claim whose value is the Switchboard account id of the caller.' },
-    scopes_claim: { type: 'string', minLength: 1, default: JWT_DEFAULTS.scopes_claim, description: 'The claim listing scopes, as a space-separated string or an array of strings.' },
+    account_claim: {
+      type: 'string',
+      minLength: 1,
+      default: JWT_DEFAULTS.account_claim,
+      description: 'The claim whose value is the Switchboard account id of the caller.',
+    },
+    scopes_claim: {
+      type: 'string',
+      minLength: 1,
+      default: JWT_DEFAULTS.scopes_claim,
+      description: 'The claim listing scopes, as a space-separated string or an array of strings.',
+    },
     default_scopes: scopeList('Scopes given when the token has no scopes claim (never admin).', [...JWT_DEFAULTS.default_scopes]),
-    allowed_scopes: scopeList('Scopes a token may grant itself; others in its claim are ignored (admin is governed by allow_admin).', [...JWT_DEFAULTS.allowed_scopes]),
+    allowed_scopes: scopeList('Scopes a token may grant itself; others in its claim are ignored (admin is governed by allow_admin).', [
+      ...JWT_DEFAULTS.allowed_scopes,
+    ]),
     allow_admin: { type: 'boolean', default: JWT_DEFAULTS.allow_admin, description: 'Whether a token whose scopes claim includes admin gets the admin scope.' },
-    require_exp: { type: 'boolean', default: JWT_DEFAULTS.require_exp, description: 'Whether tokens without an exp claim are refused (a token without one never expires).' },
-    clock_skew_s: { type: 'integer', minimum: 0, maximum: 600, default: JWT_DEFAULTS.clock_skew_s, description: 'Seconds of clock difference tolerated when checking exp and nbf.' },
+    require_exp: {
+      type: 'boolean',
+      default: JWT_DEFAULTS.require_exp,
+      description: 'Whether tokens without an exp claim are refused (a token without one never expires).',
+    },
+    clock_skew_s: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 600,
+      default: JWT_DEFAULTS.clock_skew_s,
+      description: 'Seconds of clock difference tolerated when checking exp and nbf.',
+    },
   },
 };
 
 /** Defaults are applied here too: ajv does not apply them inside the `anyOf` of auth.schemes. */
 export function withDefaults(options: Readonly<Partial<JwtOptions>>): JwtOptions {
-  const out: JwtOptions = { ...JWT_DEFAULTS, algorithms: [...JWT_DEFAULTS.algorithms], default_scopes: [...JWT_DEFAULTS.default_scopes], allowed_scopes: [...JWT_DEFAULTS.allowed_scopes] };
+  const out: JwtOptions = {
+    ...JWT_DEFAULTS,
+    algorithms: [...JWT_DEFAULTS.algorithms],
+    default_scopes: [...JWT_DEFAULTS.default_scopes],
+    allowed_scopes: [...JWT_DEFAULTS.allowed_scopes],
+  };
   for (const [key, value] of Object.entries(options)) if (value !== undefined && value !== null) (out as unknown as Record<string, unknown>)[key] = value;
   return out;
 }

@@ -23,7 +23,11 @@ const ctx: PluginContext = {
   random: () => 0.5,
   http,
   secrets: { resolve: (ref) => (ref === 'vault:classifier' ? secret : ref) },
-  keyring: { verify: () => { throw new Error('unused'); } },
+  keyring: {
+    verify: () => {
+      throw new Error('unused');
+    },
+  },
 };
 
 const completion = (content: string) =>
@@ -60,9 +64,11 @@ async function classifier(extra: Record<string, unknown> = {}): Promise<Classifi
 }
 
 const input = (prompt: string) => ({ prompt, hasImages: false, hasFiles: false });
-const reply = (content: string): Handler => (_req, _body, res) => {
-  res.writeHead(200, { 'content-type': 'application/json' }).end(completion(content));
-};
+const reply =
+  (content: string): Handler =>
+  (_req, _body, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(completion(content));
+  };
 
 describe('llm classifier', () => {
   it('uses a good answer and sends a proper chat-completions request', async () => {
@@ -142,7 +148,9 @@ describe('llm classifier', () => {
     expect(parseAnswer('{}')).toBeNull();
     expect(parseAnswer(completion('{"category": 5}'))).toBeNull();
     expect(parseAnswer(completion('{"category": "image", "subcategory": "design", "confidence": 7}'))).toEqual({
-      category: 'image', subcategory: 'design', confidence: 1,
+      category: 'image',
+      subcategory: 'design',
+      confidence: 1,
     });
   });
 });

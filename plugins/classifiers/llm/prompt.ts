@@ -21,9 +21,7 @@ export const SYSTEM_PROMPT = [
 export function userMessage(input: ClassifyInput): string {
   const p = input.prompt;
   const text = p.length <= PROMPT_HEAD + PROMPT_TAIL ? p : `${p.slice(0, PROMPT_HEAD)}\n[…]\n${p.slice(-PROMPT_TAIL)}`;
-  const notes = [input.hasImages ? '[the user attached image(s)]' : '', input.hasFiles ? '[the user attached file(s)]' : '']
-    .filter((n) => n !== '')
-    .join(' ');
+  const notes = [input.hasImages ? '[the user attached image(s)]' : '', input.hasFiles ? '[the user attached file(s)]' : ''].filter((n) => n !== '').join(' ');
   return notes === '' ? text : `${notes}\n${text}`;
 }
 

@@ -23,10 +23,7 @@ export interface SyncClassifier extends Classifier {
 export function createRulesClassifier(options: Readonly<RulesOptions>): SyncClassifier {
   const errors = validateRules(options);
   if (errors.length > 0) throw new Error(`invalid classifier rules: ${errors.join('; ')}`);
-  const rules: CompiledRule[] = [
-    ...(options.use_default_rules ? DEFAULT_RULES : []),
-    ...options.rules,
-  ].map(compileRule);
+  const rules: CompiledRule[] = [...(options.use_default_rules ? DEFAULT_RULES : []), ...options.rules].map(compileRule);
   const settings = {
     defaultCategory: options.default_category,
     defaultSubcategory: options.default_subcategory,

@@ -64,7 +64,10 @@ describe('rules classifier: labeled prompt sets', () => {
   }
 
   it('has balanced, sizeable sets', () => {
-    for (const [name, min] of [['labeled.jsonl', 150], ['heldout.jsonl', 60]] as const) {
+    for (const [name, min] of [
+      ['labeled.jsonl', 150],
+      ['heldout.jsonl', 60],
+    ] as const) {
       const rows = load(name);
       expect(rows.length).toBeGreaterThanOrEqual(min);
       for (const cat of ['text', 'code', 'image', 'video', 'document']) {
@@ -130,21 +133,25 @@ describe('rules classifier: options', () => {
   });
 
   it('use_default_rules: false keeps only the YAML rules', () => {
-    const c = createRulesClassifier(options({
-      use_default_rules: false,
-      rules: [{ category: 'code', subcategory: 'sql', patterns: ['\\bSELECT\\b'], weight: 2 }],
-      default_category: 'document',
-      default_subcategory: 'pdf',
-    }));
+    const c = createRulesClassifier(
+      options({
+        use_default_rules: false,
+        rules: [{ category: 'code', subcategory: 'sql', patterns: ['\\bSELECT\\b'], weight: 2 }],
+        default_category: 'document',
+        default_subcategory: 'pdf',
+      }),
+    );
     expect(c.classify(input('select name from users'))).toMatchObject({ category: 'code', subcategory: 'sql' });
     expect(c.classify(input('draw a cat'))).toMatchObject({ category: 'document', subcategory: 'pdf' });
   });
 
   it('keywords match on word boundaries, case-insensitively, including non-ASCII words', () => {
-    const c = createRulesClassifier(options({
-      use_default_rules: false,
-      rules: [{ category: 'image', subcategory: 'generation', keywords: ['Übersicht', 'cat'] }],
-    }));
+    const c = createRulesClassifier(
+      options({
+        use_default_rules: false,
+        rules: [{ category: 'image', subcategory: 'generation', keywords: ['Übersicht', 'cat'] }],
+      }),
+    );
     expect(c.classify(input('eine ÜBERSICHT bitte')).category).toBe('image');
     expect(c.classify(input('a CAT')).category).toBe('image');
     expect(c.classify(input('concatenate')).category).toBe('text');
@@ -163,10 +170,12 @@ describe('rules classifier: options', () => {
   });
 
   it('an invalid regex is reported naming the rule, and create() throws', () => {
-    const bad = options({ rules: [
-      { category: 'code', subcategory: 'sql', patterns: ['select'] },
-      { category: 'text', subcategory: 'qa', patterns: ['ok', '(unclosed'] },
-    ] });
+    const bad = options({
+      rules: [
+        { category: 'code', subcategory: 'sql', patterns: ['select'] },
+        { category: 'text', subcategory: 'qa', patterns: ['ok', '(unclosed'] },
+      ],
+    });
     const errors = validateRules(bad);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^rules\[1\]\.patterns\[1\]: invalid regular expression: /);
@@ -174,9 +183,7 @@ describe('rules classifier: options', () => {
   });
 
   it('a rule with neither patterns nor keywords is an error', () => {
-    expect(validateRules(options({ rules: [{ category: 'code', subcategory: 'x' }] }))).toEqual([
-      'rules[0]: needs at least one pattern or keyword',
-    ]);
+    expect(validateRules(options({ rules: [{ category: 'code', subcategory: 'x' }] }))).toEqual(['rules[0]: needs at least one pattern or keyword']);
   });
 
   it('the schema rejects unknown keys and categories, and fills defaults', () => {

@@ -124,8 +124,7 @@ describe('bandit policy', () => {
   }
   const AB = [candidate('a'), candidate('b')];
   const firstOf = (policy: Required<Policy>) => (policy.rank(AB, ROUTE)[0] as Candidate).modelId;
-  const observeA = (policy: Required<Policy>, ok: boolean) =>
-    policy.observe({ category: 'code', modelId: 'a', ok, latencyMs: 1, costUsd: 0 });
+  const observeA = (policy: Required<Policy>, ok: boolean) => policy.observe({ category: 'code', modelId: 'a', ok, latencyMs: 1, costUsd: 0 });
   const evidence = (policy: Required<Policy>, id: string) => {
     const s = policy.stats().find((x) => x.modelId === id);
     return (s?.alpha ?? 0) + (s?.beta ?? 0) - 2;
@@ -177,7 +176,19 @@ describe('bandit policy', () => {
     policy.restore({
       version: 1,
       arms: [
-        { category: 'code', modelId: 'a', evidenceSuccess: 3, evidenceFailure: 1, pulls: 4, successes: 3, failures: 1, latencySumMs: 40, costSumUsd: 0, cusumDown: 0.5, cusumUp: 0 },
+        {
+          category: 'code',
+          modelId: 'a',
+          evidenceSuccess: 3,
+          evidenceFailure: 1,
+          pulls: 4,
+          successes: 3,
+          failures: 1,
+          latencySumMs: 40,
+          costSumUsd: 0,
+          cusumDown: 0.5,
+          cusumUp: 0,
+        },
         { category: 'code', modelId: 'b', evidenceSuccess: 2, evidenceFailure: 2, pulls: 4 },
       ],
     });

@@ -22,7 +22,7 @@ export function sampleNormal(random: Uniform): number {
 /** Gamma(shape, 1) by Marsaglia–Tsang; shape < 1 is boosted by U^(1/shape). */
 export function sampleGamma(shape: number, random: Uniform): number {
   if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gamma shape must be a positive finite number, got ${shape}`);
-  if (shape < 1) return sampleGamma(shape + 1, random) * Math.pow(openUniform(random), 1 / shape);
+  if (shape < 1) return sampleGamma(shape + 1, random) * openUniform(random) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

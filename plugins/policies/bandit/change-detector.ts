@@ -16,14 +16,7 @@ function clampP(p: number): number {
 }
 
 /** The statistic after one reward in [0, 1] of the leader (isLeader) or the runner-up. */
-export function reversalStep(
-  statistic: number,
-  reward: number,
-  isLeader: boolean,
-  leaderMean: number,
-  runnerUpMean: number,
-  test: ReversalTest,
-): number {
+export function reversalStep(statistic: number, reward: number, isLeader: boolean, leaderMean: number, runnerUpMean: number, test: ReversalTest): number {
   const gap = Math.max(leaderMean - runnerUpMean, test.minGap);
   const p0 = clampP(isLeader ? leaderMean : runnerUpMean);
   const p1 = clampP(isLeader ? leaderMean - gap : runnerUpMean + gap);

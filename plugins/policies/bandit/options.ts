@@ -37,8 +37,7 @@ export const BANDIT_DEFAULTS: Readonly<BanditOptions> = {
   commit_threshold: 4,
 };
 
-const positive = (description: string, dflt: number) =>
-  ({ type: 'number', exclusiveMinimum: 0, default: dflt, description }) as const;
+const positive = (description: string, dflt: number) => ({ type: 'number', exclusiveMinimum: 0, default: dflt, description }) as const;
 const weight = (description: string) => ({ type: 'number', minimum: 0, maximum: 1, default: 0, description }) as const;
 
 export const banditOptionsSchema: JSONSchemaType<BanditOptions> = {
@@ -74,7 +73,10 @@ export const banditOptionsSchema: JSONSchemaType<BanditOptions> = {
       default: BANDIT_DEFAULTS.sharpen,
       description: "Factor by which a well-measured arm's posterior is narrowed when sampling (1 = plain Thompson sampling).",
     },
-    sharpen_pulls: positive('Effective observations over which sharpening ramps up from 1, so barely-tried arms keep wide posteriors.', BANDIT_DEFAULTS.sharpen_pulls),
+    sharpen_pulls: positive(
+      'Effective observations over which sharpening ramps up from 1, so barely-tried arms keep wide posteriors.',
+      BANDIT_DEFAULTS.sharpen_pulls,
+    ),
     change_detection: {
       type: 'boolean',
       default: BANDIT_DEFAULTS.change_detection,
@@ -87,7 +89,10 @@ export const banditOptionsSchema: JSONSchemaType<BanditOptions> = {
       default: BANDIT_DEFAULTS.change_delta,
       description: 'Smallest gap between leader and runner-up that the reversal test assumes when it tests whether the two swapped.',
     },
-    change_threshold: positive('Log-likelihood ratio of a swap at which the runner-up is put on trial; higher means fewer needless trials and slower recovery.', BANDIT_DEFAULTS.change_threshold),
+    change_threshold: positive(
+      'Log-likelihood ratio of a swap at which the runner-up is put on trial; higher means fewer needless trials and slower recovery.',
+      BANDIT_DEFAULTS.change_threshold,
+    ),
     change_min_pulls: {
       type: 'number',
       minimum: 0,
@@ -106,6 +111,9 @@ export const banditOptionsSchema: JSONSchemaType<BanditOptions> = {
       default: BANDIT_DEFAULTS.trial_requests,
       description: 'Requests for which a runner-up on trial is the first choice before the trial can end.',
     },
-    commit_threshold: positive('Log-likelihood ratio of a swap at which a trial is confirmed and the two arms re-learn from recent outcomes.', BANDIT_DEFAULTS.commit_threshold),
+    commit_threshold: positive(
+      'Log-likelihood ratio of a swap at which a trial is confirmed and the two arms re-learn from recent outcomes.',
+      BANDIT_DEFAULTS.commit_threshold,
+    ),
   },
 };

@@ -20,7 +20,10 @@ function withDefaults(options: object): { input_weight: number } {
 }
 
 async function order(list: Candidate[], options: object = {}): Promise<string[]> {
-  const policy = await cheapest.create(withDefaults(options), testContext(() => 0.5));
+  const policy = await cheapest.create(
+    withDefaults(options),
+    testContext(() => 0.5),
+  );
   return policy.rank(list, ROUTE).map((c) => c.modelId);
 }
 

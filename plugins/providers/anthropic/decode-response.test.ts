@@ -26,8 +26,13 @@ describe('decodeAnthropicMessage', () => {
   });
 
   it.each([
-    ['end_turn', 'stop'], ['stop_sequence', 'stop'], ['max_tokens', 'length'], ['tool_use', 'tool-calls'],
-    ['refusal', 'content-filter'], ['pause_turn', 'other'], ['something_new', 'other'],
+    ['end_turn', 'stop'],
+    ['stop_sequence', 'stop'],
+    ['max_tokens', 'length'],
+    ['tool_use', 'tool-calls'],
+    ['refusal', 'content-filter'],
+    ['pause_turn', 'other'],
+    ['something_new', 'other'],
   ])('stop_reason %s → %s', (raw, unified) => {
     const result = decodeAnthropicMessage({ content: [], stop_reason: raw, usage: { input_tokens: 1, output_tokens: 2 } });
     expect(result.finishReason).toEqual({ unified, raw });

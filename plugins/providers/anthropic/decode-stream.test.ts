@@ -69,7 +69,10 @@ describe('createAnthropicStreamDecoder', () => {
   it('uses the data type when the event name is absent and picks up late input usage', () => {
     const d = createAnthropicStreamDecoder();
     d.push(undefined, '{"type":"message_start","message":{"id":"m","usage":{"input_tokens":3,"cache_read_input_tokens":7}}}');
-    d.push(undefined, '{"type":"message_delta","delta":{"stop_reason":"max_tokens"},"usage":{"output_tokens":9,"input_tokens":4,"cache_read_input_tokens":null}}');
+    d.push(
+      undefined,
+      '{"type":"message_delta","delta":{"stop_reason":"max_tokens"},"usage":{"output_tokens":9,"input_tokens":4,"cache_read_input_tokens":null}}',
+    );
     expect(d.push(undefined, '{"type":"message_stop"}')).toEqual([
       { type: 'finish', finishReason: { unified: 'length', raw: 'max_tokens' }, usage: { inputTokens: 11, outputTokens: 9, cacheReadTokens: 7 } },
     ]);

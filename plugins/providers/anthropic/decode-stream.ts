@@ -49,11 +49,13 @@ export function createAnthropicStreamDecoder(options: AnthropicStreamDecoderOpti
         if (isRecord(message['usage'])) inputUsage = message['usage'];
         started = true;
         const id = message['id'];
-        return [{
-          type: 'start',
-          ...(typeof id === 'string' ? { id } : {}),
-          ...(options.warnings !== undefined && options.warnings.length > 0 ? { warnings: options.warnings } : {}),
-        }];
+        return [
+          {
+            type: 'start',
+            ...(typeof id === 'string' ? { id } : {}),
+            ...(options.warnings !== undefined && options.warnings.length > 0 ? { warnings: options.warnings } : {}),
+          },
+        ];
       }
       case 'content_block_start': {
         const index = msg['index'];
@@ -116,8 +118,7 @@ export function createAnthropicStreamDecoder(options: AnthropicStreamDecoderOpti
       }
       case 'message_stop': {
         done = true;
-        const usage: Usage | null =
-          inputUsage === null && outputTokens === undefined ? null : decodeUsage(inputUsage ?? {}, outputTokens);
+        const usage: Usage | null = inputUsage === null && outputTokens === undefined ? null : decodeUsage(inputUsage ?? {}, outputTokens);
         return [{ type: 'finish', finishReason, usage }];
       }
       case 'error':

@@ -19,7 +19,13 @@ describe('encodeAnthropicRequest', () => {
     expect(warnings).toEqual([]);
     expect(body.system).toBe('Be brief.\n\nBe kind.');
     expect(body.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+      },
       { role: 'assistant', content: [{ type: 'text', text: 'c' }] },
     ]);
     expect(body).toMatchObject({ model: 'claude-x', max_tokens: 100, stream: false });
@@ -29,40 +35,55 @@ describe('encodeAnthropicRequest', () => {
     const { body, warnings } = encodeAnthropicRequest({
       ...base,
       messages: [
-        { role: 'user', content: [
-          { type: 'text', text: 'weather?' },
-          { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBOR' } },
-          { type: 'image', source: { kind: 'url', url: 'https://x.test/a.jpg' } },
-          { type: 'image', source: { kind: 'url', url: 'data:image/jpeg;base64,/9j/4A' } },
-        ] },
-        { role: 'assistant', content: [
-          { type: 'text', text: '' },
-          { type: 'tool-call', id: 't1', name: 'get_weather', arguments: '{"city":"Paris"}' },
-          { type: 'tool-call', id: 't2', name: 'broken', arguments: '{not json' },
-          { type: 'tool-call', id: 't3', name: 'noargs', arguments: '' },
-        ] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'weather?' },
+            { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBOR' } },
+            { type: 'image', source: { kind: 'url', url: 'https://x.test/a.jpg' } },
+            { type: 'image', source: { kind: 'url', url: 'data:image/jpeg;base64,/9j/4A' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: '' },
+            { type: 'tool-call', id: 't1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+            { type: 'tool-call', id: 't2', name: 'broken', arguments: '{not json' },
+            { type: 'tool-call', id: 't3', name: 'noargs', arguments: '' },
+          ],
+        },
         { role: 'tool', content: [{ type: 'tool-result', toolCallId: 't1', content: '18C' }] },
         { role: 'tool', content: [{ type: 'tool-result', toolCallId: 't2', content: 'boom', isError: true }] },
         { role: 'user', content: [{ type: 'text', text: 'thanks' }] },
       ],
     });
     expect(body.messages).toEqual([
-      { role: 'user', content: [
-        { type: 'text', text: 'weather?' },
-        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBOR' } },
-        { type: 'image', source: { type: 'url', url: 'https://x.test/a.jpg' } },
-        { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/4A' } },
-      ] },
-      { role: 'assistant', content: [
-        { type: 'tool_use', id: 't1', name: 'get_weather', input: { city: 'Paris' } },
-        { type: 'tool_use', id: 't2', name: 'broken', input: {} },
-        { type: 'tool_use', id: 't3', name: 'noargs', input: {} },
-      ] },
-      { role: 'user', content: [
-        { type: 'tool_result', tool_use_id: 't1', content: '18C' },
-        { type: 'tool_result', tool_use_id: 't2', content: 'boom', is_error: true },
-        { type: 'text', text: 'thanks' },
-      ] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'weather?' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBOR' } },
+          { type: 'image', source: { type: 'url', url: 'https://x.test/a.jpg' } },
+          { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/4A' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 't1', name: 'get_weather', input: { city: 'Paris' } },
+          { type: 'tool_use', id: 't2', name: 'broken', input: {} },
+          { type: 'tool_use', id: 't3', name: 'noargs', input: {} },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 't1', content: '18C' },
+          { type: 'tool_result', tool_use_id: 't2', content: 'boom', is_error: true },
+          { type: 'text', text: 'thanks' },
+        ],
+      },
     ]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('broken');

@@ -17,7 +17,11 @@ const ctx: PluginContext = {
   random: Math.random,
   http,
   secrets: { resolve: (r) => r },
-  keyring: { verify() { throw new Error('not used'); } },
+  keyring: {
+    verify() {
+      throw new Error('not used');
+    },
+  },
 };
 const call = () => ({ signal: new AbortController().signal, requestId: 'req-1' });
 const request: ChatRequest = {
@@ -125,7 +129,12 @@ describe('anthropic provider over HTTP', () => {
     expect(fake.requests[0]?.body).toMatchObject({ stream: true });
     expect(fake.requests[0]?.headers['accept']).toBe('text/event-stream');
     expect(events[0]).toMatchObject({ type: 'start' });
-    expect(events.filter((e) => e.type === 'text-delta').map((e) => (e.type === 'text-delta' ? e.text : '')).join('')).toBe('Let me look.');
+    expect(
+      events
+        .filter((e) => e.type === 'text-delta')
+        .map((e) => (e.type === 'text-delta' ? e.text : ''))
+        .join(''),
+    ).toBe('Let me look.');
     const args = events.map((e) => (e.type === 'tool-call-delta' ? e.argumentsDelta : '')).join('');
     expect(JSON.parse(args)).toEqual({ q: 'weather in Paris', n: 3 });
     expect(events.find((e) => e.type === 'tool-call-start')).toMatchObject({ index: 0, name: 'lookup' });
@@ -147,7 +156,11 @@ describe('anthropic provider over HTTP', () => {
   });
 
   it('maps "prompt is too long" to context_length_exceeded', async () => {
-    fake.setBehaviour({ kind: 'status', status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 300000 tokens > 200000 maximum' } } });
+    fake.setBehaviour({
+      kind: 'status',
+      status: 400,
+      body: { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 300000 tokens > 200000 maximum' } },
+    });
     const p = await provider();
     expect((await caught(p.chat(request, call()))).code).toBe('context_length_exceeded');
   });

@@ -59,9 +59,7 @@ export function createGeminiStreamDecoder(options: { warnings?: readonly string[
       if (ended) return [];
       ended = true;
       if (!started) throw badResponse('the stream ended without any chunk');
-      const finishReason: FinishReason = blockReason !== null && finishRaw === null
-        ? blockedFinish(blockReason)
-        : mapFinishReason(finishRaw, calls > 0);
+      const finishReason: FinishReason = blockReason !== null && finishRaw === null ? blockedFinish(blockReason) : mapFinishReason(finishRaw, calls > 0);
       return [{ type: 'finish', finishReason, usage }];
     },
   };

@@ -38,10 +38,30 @@ describe('encodeRequest', () => {
   });
 
   const images: [string, Message, unknown, boolean][] = [
-    ['base64 → inlineData', { role: 'user', content: [{ type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBOR' } }] }, { inlineData: { mimeType: 'image/png', data: 'iVBOR' } }, false],
-    ['data URL → inlineData', { role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'data:image/webp;base64,UklGR' } }] }, { inlineData: { mimeType: 'image/webp', data: 'UklGR' } }, false],
-    ['https URL → fileData + warning', { role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'https://example.com/cat.PNG?x=1' } }] }, { fileData: { mimeType: 'image/png', fileUri: 'https://example.com/cat.PNG?x=1' } }, true],
-    ['Files API URI → fileData, no warning', { role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'https://generativelanguage.googleapis.com/v1beta/files/abc' } }] }, { fileData: { mimeType: 'image/jpeg', fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc' } }, false],
+    [
+      'base64 → inlineData',
+      { role: 'user', content: [{ type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBOR' } }] },
+      { inlineData: { mimeType: 'image/png', data: 'iVBOR' } },
+      false,
+    ],
+    [
+      'data URL → inlineData',
+      { role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'data:image/webp;base64,UklGR' } }] },
+      { inlineData: { mimeType: 'image/webp', data: 'UklGR' } },
+      false,
+    ],
+    [
+      'https URL → fileData + warning',
+      { role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'https://example.com/cat.PNG?x=1' } }] },
+      { fileData: { mimeType: 'image/png', fileUri: 'https://example.com/cat.PNG?x=1' } },
+      true,
+    ],
+    [
+      'Files API URI → fileData, no warning',
+      { role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'https://generativelanguage.googleapis.com/v1beta/files/abc' } }] },
+      { fileData: { mimeType: 'image/jpeg', fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc' } },
+      false,
+    ],
   ];
   it.each(images)('image: %s', (_name, message, part, warns) => {
     const { body, warnings } = encodeRequest({ ...base, messages: [message] });
@@ -50,8 +70,14 @@ describe('encodeRequest', () => {
   });
 
   it.each([
-    ['a.jpg', 'image/jpeg'], ['a.jpeg', 'image/jpeg'], ['a.gif', 'image/gif'], ['a.webp', 'image/webp'],
-    ['a.heic', 'image/heic'], ['noext', 'image/jpeg'], ['a.bmp', 'image/jpeg'], ['https://x/a.png#f', 'image/png'],
+    ['a.jpg', 'image/jpeg'],
+    ['a.jpeg', 'image/jpeg'],
+    ['a.gif', 'image/gif'],
+    ['a.webp', 'image/webp'],
+    ['a.heic', 'image/heic'],
+    ['noext', 'image/jpeg'],
+    ['a.bmp', 'image/jpeg'],
+    ['https://x/a.png#f', 'image/png'],
   ])('guessImageType(%s) = %s', (url, type) => {
     expect(guessImageType(url)).toBe(type);
   });
@@ -80,15 +106,15 @@ describe('encodeRequest', () => {
     });
     expect(body.contents).toEqual([
       { role: 'user', parts: [{ text: 'Weather?' }] },
-      { role: 'model', parts: [
-        { functionCall: { name: 'get_weather', args: { city: 'Paris' } } },
-        { functionCall: { name: 'get_time', args: {} } },
-      ] },
-      { role: 'user', parts: [
-        { functionResponse: { name: 'get_weather', response: { content: '18°C' } } },
-        { functionResponse: { name: 'get_time', response: { content: '12:00' } } },
-        { text: 'Thanks' },
-      ] },
+      { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }, { functionCall: { name: 'get_time', args: {} } }] },
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { name: 'get_weather', response: { content: '18°C' } } },
+          { functionResponse: { name: 'get_time', response: { content: '12:00' } } },
+          { text: 'Thanks' },
+        ],
+      },
     ]);
   });
 
@@ -135,29 +161,36 @@ describe('encodeRequest', () => {
         { name: 'ping', parameters: { type: 'object', properties: {} } },
       ],
     });
-    expect(body.tools).toEqual([{ functionDeclarations: [
+    expect(body.tools).toEqual([
       {
-        name: 'get_weather',
-        description: 'Weather for a city',
-        parameters: {
-          type: 'object',
-          properties: {
-            city: { type: 'string' },
-            additionalProperties: { type: 'object' },
-            tags: { type: 'array', items: { type: 'object', properties: { k: { type: 'string' } } } },
+        functionDeclarations: [
+          {
+            name: 'get_weather',
+            description: 'Weather for a city',
+            parameters: {
+              type: 'object',
+              properties: {
+                city: { type: 'string' },
+                additionalProperties: { type: 'object' },
+                tags: { type: 'array', items: { type: 'object', properties: { k: { type: 'string' } } } },
+              },
+              required: ['city'],
+            },
           },
-          required: ['city'],
-        },
+          { name: 'ping' },
+        ],
       },
-      { name: 'ping' },
-    ] }]);
+    ]);
   });
 
   it.each([
     [{ type: 'auto' }, { mode: 'AUTO' }],
     [{ type: 'none' }, { mode: 'NONE' }],
     [{ type: 'required' }, { mode: 'ANY' }],
-    [{ type: 'tool', name: 'get_weather' }, { mode: 'ANY', allowedFunctionNames: ['get_weather'] }],
+    [
+      { type: 'tool', name: 'get_weather' },
+      { mode: 'ANY', allowedFunctionNames: ['get_weather'] },
+    ],
   ] as const)('tool_choice %o → %o', (choice, config) => {
     const { body } = encodeRequest({ ...base, messages: [user('x')], toolChoice: choice });
     expect(body.toolConfig).toEqual({ functionCallingConfig: config });

@@ -27,7 +27,11 @@ function ctx(resolve: (ref: string | undefined) => string | undefined = (r) => r
     random: Math.random,
     http,
     secrets: { resolve },
-    keyring: { verify() { throw new Error('not used'); } },
+    keyring: {
+      verify() {
+        throw new Error('not used');
+      },
+    },
   };
 }
 
@@ -94,7 +98,10 @@ describe('gemini provider against a fake Gemini on 127.0.0.1', () => {
     expect(recorded?.path).toBe('/v1beta/models/gemini-2.0-flash:generateContent');
     expect(recorded?.headers['x-goog-api-key']).toBe('test-key');
     expect(recorded?.headers['x-team']).toBe('blue');
-    expect(recorded?.body).toMatchObject({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: { temperature: 0.3, maxOutputTokens: 64 } });
+    expect(recorded?.body).toMatchObject({
+      contents: [{ role: 'user', parts: [{ text: 'Hi' }] }],
+      generationConfig: { temperature: 0.3, maxOutputTokens: 64 },
+    });
   });
 
   it('chat: decodes a function call', async () => {
@@ -106,7 +113,10 @@ describe('gemini provider against a fake Gemini on 127.0.0.1', () => {
 
   it('resolves the credential on every call', async () => {
     let key = 'test-key';
-    const p = await provider({ api_key: 'vault:gemini' }, ctx(() => key));
+    const p = await provider(
+      { api_key: 'vault:gemini' },
+      ctx(() => key),
+    );
     await p.chat(req(), call());
     key = 'rotated-key';
     const err = await failure(p.chat(req(), call()));

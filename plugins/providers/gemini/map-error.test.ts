@@ -6,7 +6,14 @@ describe('mapGeminiError', () => {
   const cases: [string, number, string, string, number, boolean][] = [
     // name, http status, body, code, status, retryable
     ['429 quota', 429, fixtureText('error-429.json'), 'upstream_rate_limited', 429, true],
-    ['RESOURCE_EXHAUSTED under another status', 400, '{"error":{"code":400,"message":"quota","status":"RESOURCE_EXHAUSTED"}}', 'upstream_rate_limited', 429, true],
+    [
+      'RESOURCE_EXHAUSTED under another status',
+      400,
+      '{"error":{"code":400,"message":"quota","status":"RESOURCE_EXHAUSTED"}}',
+      'upstream_rate_limited',
+      429,
+      true,
+    ],
     ['context too long', 400, fixtureText('error-context-length.json'), 'context_length_exceeded', 400, false],
     ['bad API key (our credential: the next candidate may work)', 400, fixtureText('error-api-key.json'), 'upstream_unavailable', 502, true],
     ['403 (our credential)', 403, '{"error":{"code":403,"message":"Permission denied","status":"PERMISSION_DENIED"}}', 'upstream_unavailable', 502, true],

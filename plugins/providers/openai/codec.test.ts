@@ -29,7 +29,13 @@ describe('encodeOpenAIRequest', () => {
     const body = encodeOpenAIRequest({
       ...base,
       messages: [
-        { role: 'system', content: [{ type: 'text', text: 'Be brief.' }, { type: 'text', text: 'Be kind.' }] },
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'Be brief.' },
+            { type: 'text', text: 'Be kind.' },
+          ],
+        },
         {
           role: 'user',
           content: [
@@ -46,7 +52,13 @@ describe('encodeOpenAIRequest', () => {
             { type: 'tool-call', id: 'call_2', name: 'lookup', arguments: '{"q":"b"}' },
           ],
         },
-        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_1', content: 'A' }, { type: 'tool-result', toolCallId: 'call_2', content: 'B' }] },
+        {
+          role: 'tool',
+          content: [
+            { type: 'tool-result', toolCallId: 'call_1', content: 'A' },
+            { type: 'tool-result', toolCallId: 'call_2', content: 'B' },
+          ],
+        },
         { role: 'assistant', content: [{ type: 'tool-call', id: 'call_3', name: 'lookup', arguments: '{}' }] },
         { role: 'assistant', content: [{ type: 'text', text: 'Done.' }] },
       ],
@@ -95,7 +107,10 @@ describe('encodeOpenAIRequest', () => {
         stop: ['END'],
         user: 'u1',
         parallelToolCalls: false,
-        tools: [{ name: 'f', description: 'does f', parameters: { type: 'object', properties: {} } }, { name: 'g', parameters: { type: 'object' } }],
+        tools: [
+          { name: 'f', description: 'does f', parameters: { type: 'object', properties: {} } },
+          { name: 'g', parameters: { type: 'object' } },
+        ],
         responseFormat: { type: 'json_schema', name: 'out', schema: { type: 'object' }, strict: true },
       },
       { streamUsage: true },
@@ -162,12 +177,18 @@ describe('decodeOpenAIResponse', () => {
     expect(r.usage).toEqual({ inputTokens: 3, outputTokens: 4, reasoningTokens: 2 });
   });
 
-  it.each([null, 'text', [], {}, { choices: [] }, { choices: [{}] }, { choices: [{ message: { content: 5 } }] }, { choices: [{ message: { tool_calls: [{}] } }] }])(
-    'rejects malformed body %j',
-    (body) => {
-      expect(() => decodeOpenAIResponse('openai', body)).toThrow(expect.objectContaining({ code: 'upstream_bad_response' }));
-    },
-  );
+  it.each([
+    null,
+    'text',
+    [],
+    {},
+    { choices: [] },
+    { choices: [{}] },
+    { choices: [{ message: { content: 5 } }] },
+    { choices: [{ message: { tool_calls: [{}] } }] },
+  ])('rejects malformed body %j', (body) => {
+    expect(() => decodeOpenAIResponse('openai', body)).toThrow(expect.objectContaining({ code: 'upstream_bad_response' }));
+  });
 });
 
 describe('createOpenAIStreamDecoder', () => {

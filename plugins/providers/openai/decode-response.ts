@@ -28,9 +28,7 @@ export function decodeUsage(raw: unknown): Usage | null {
   if (input === undefined && output === undefined) return null;
   const usage: { -readonly [K in keyof Usage]: Usage[K] } = { inputTokens: input ?? 0, outputTokens: output ?? 0 };
   const cached = isRecord(raw['prompt_tokens_details']) ? count(raw['prompt_tokens_details']['cached_tokens']) : undefined;
-  const reasoning = isRecord(raw['completion_tokens_details'])
-    ? count(raw['completion_tokens_details']['reasoning_tokens'])
-    : undefined;
+  const reasoning = isRecord(raw['completion_tokens_details']) ? count(raw['completion_tokens_details']['reasoning_tokens']) : undefined;
   if (cached !== undefined && cached > 0) usage.cacheReadTokens = cached;
   if (reasoning !== undefined && reasoning > 0) usage.reasoningTokens = reasoning;
   return usage;

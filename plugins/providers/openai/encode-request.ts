@@ -1,21 +1,8 @@
 /**
  * Canonical ChatRequest → OpenAI Chat Completions request body.
  */
-import type {
-  ChatRequest,
-  ImagePart,
-  Message,
-  ResponseFormat,
-  TextPart,
-  ToolChoice,
-} from '../../../src/formats/canonical.js';
-import type {
-  OpenAIChatRequestBody,
-  OpenAIContentPart,
-  OpenAIMessage,
-  OpenAIResponseFormat,
-  OpenAIToolChoice,
-} from '../../../src/formats/openai/wire.js';
+import type { ChatRequest, ImagePart, Message, ResponseFormat, TextPart, ToolChoice } from '../../../src/formats/canonical.js';
+import type { OpenAIChatRequestBody, OpenAIContentPart, OpenAIMessage, OpenAIResponseFormat, OpenAIToolChoice } from '../../../src/formats/openai/wire.js';
 
 export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
 

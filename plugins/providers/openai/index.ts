@@ -63,7 +63,8 @@ const optionsSchema: JSONSchemaType<OpenAIOptions> = {
       type: 'string',
       enum: ['max_tokens', 'max_completion_tokens'],
       default: 'max_tokens',
-      description: 'The request field for the output token limit: OpenAI o-series and GPT-5 models accept only max_completion_tokens; most compatible servers only max_tokens.',
+      description:
+        'The request field for the output token limit: OpenAI o-series and GPT-5 models accept only max_completion_tokens; most compatible servers only max_tokens.',
     },
   },
 };

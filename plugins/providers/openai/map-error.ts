@@ -55,9 +55,7 @@ export function mapOpenAIError(provider: string, status: number, bodyText: strin
       status: 502,
     });
   }
-  const message = info.message !== undefined && info.message.trim() !== ''
-    ? sanitizeMessage(info.message)
-    : `Provider ${provider} answered HTTP ${status}`;
+  const message = info.message !== undefined && info.message.trim() !== '' ? sanitizeMessage(info.message) : `Provider ${provider} answered HTTP ${status}`;
   if (status === 400 || status === 413) {
     if (info.code === 'context_length_exceeded' || CONTEXT_MESSAGE.test(info.message ?? '')) {
       return new GatewayError('context_length_exceeded', message, { provider });

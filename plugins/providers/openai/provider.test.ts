@@ -114,9 +114,7 @@ describe('openai provider over HTTP', () => {
   it('stream: tool calls', async () => {
     fake.setBehaviour({ kind: 'ok', toolCall: { name: 'get_weather', arguments: '{"city":"Paris"}' } });
     const p = await plugin.create(options({ base_url: fake.url, stream_usage: false }), ctx);
-    const events = await collect(
-      p.stream({ ...req, stream: true, tools: [{ name: 'get_weather', parameters: { type: 'object' } }] }, call()),
-    );
+    const events = await collect(p.stream({ ...req, stream: true, tools: [{ name: 'get_weather', parameters: { type: 'object' } }] }, call()));
     expect(events.filter((e) => e.type !== 'tool-call-delta')).toEqual([
       { type: 'start', id: 'chatcmpl-fake' },
       { type: 'tool-call-start', index: 0, id: 'call_fake_0', name: 'get_weather' },
@@ -138,7 +136,11 @@ describe('openai provider over HTTP', () => {
   });
 
   it.each([
-    [{ kind: 'status', status: 429, body: { error: { message: 'Slow down', type: 'requests', code: 'rate_limit_exceeded' } } } as const, 'upstream_rate_limited', 'Slow down'],
+    [
+      { kind: 'status', status: 429, body: { error: { message: 'Slow down', type: 'requests', code: 'rate_limit_exceeded' } } } as const,
+      'upstream_rate_limited',
+      'Slow down',
+    ],
     [{ kind: 'status', status: 500 } as const, 'upstream_unavailable', 'Fake upstream failure (HTTP 500)'],
     [{ kind: 'status', status: 400, body: { error: { message: 'ctx', code: 'context_length_exceeded' } } } as const, 'context_length_exceeded', 'ctx'],
     [{ kind: 'reset' } as const, 'upstream_unavailable', undefined],
