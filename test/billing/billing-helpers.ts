@@ -30,7 +30,12 @@ export async function grant(server: TestServer, accountId: string, amount: numbe
 }
 
 /** A funded account with one live key. */
-export async function fundedKey(server: TestServer, name: string, usd: number, options: KeyOptions = {}): Promise<{ accountId: string; key: string; keyId: string }> {
+export async function fundedKey(
+  server: TestServer,
+  name: string,
+  usd: number,
+  options: KeyOptions = {},
+): Promise<{ accountId: string; key: string; keyId: string }> {
   const accountId = await newAccount(server, name);
   if (usd > 0) await grant(server, accountId, usd);
   const { key, id } = await newKey(server, accountId, options);

@@ -83,7 +83,9 @@ describe('crash safety', () => {
       const balance = (db.prepare('SELECT balance_micros AS b FROM accounts WHERE id = ?').get(accountId) as { b: number }).b;
       const sum = (db.prepare('SELECT COALESCE(SUM(amount_micros), 0) AS s FROM ledger WHERE account_id = ?').get(accountId) as { s: number }).s;
       const last = db.prepare('SELECT balance_after_micros AS a FROM ledger WHERE account_id = ? ORDER BY id DESC LIMIT 1').get(accountId) as { a: number };
-      const charged = new Set((db.prepare("SELECT request_id AS r FROM ledger WHERE type = 'usage' AND account_id = ?").all(accountId) as { r: string }[]).map((row) => row.r));
+      const charged = new Set(
+        (db.prepare("SELECT request_id AS r FROM ledger WHERE type = 'usage' AND account_id = ?").all(accountId) as { r: string }[]).map((row) => row.r),
+      );
       expect(sum).toBe(balance);
       expect(last.a).toBe(balance);
       expect(balance).toBeGreaterThanOrEqual(0);

@@ -18,7 +18,12 @@ beforeAll(async () => {
         ],
       },
       models: [
-        { id: 'mock-fast', provider: 'local-mock', categories: ['text', 'code', 'image', 'video', 'document'], pricing: { input_per_1m: 0.15, output_per_1m: 0.6 } },
+        {
+          id: 'mock-fast',
+          provider: 'local-mock',
+          categories: ['text', 'code', 'image', 'video', 'document'],
+          pricing: { input_per_1m: 0.15, output_per_1m: 0.6 },
+        },
         { id: 'gpt-4o', provider: 'local-mock', categories: ['text'], pricing: { input_per_1m: 2.5, output_per_1m: 10 } },
       ],
       routing: { categories: { text: { policy: 'fixed', models: ['mock-fast'] }, code: { policy: 'fixed', models: ['mock-fast'] } } },
@@ -44,7 +49,10 @@ describe('admin credits', () => {
   it('grants and deducts as ledger entries and returns the new balance', async () => {
     const accountId = await newAccount(server, 'grants');
     expect(await grant(server, accountId, 12.345678)).toBe(12.345678);
-    const deduct = await request(server.url).post(`/api/admin/accounts/${accountId}/credits`).set(admin(server)).send({ amount: -2.345678, note: 'correction' });
+    const deduct = await request(server.url)
+      .post(`/api/admin/accounts/${accountId}/credits`)
+      .set(admin(server))
+      .send({ amount: -2.345678, note: 'correction' });
     expect(deduct.status).toBe(200);
     expect(deduct.body.credits).toBe(10);
     expect(await balances(server, accountId)).toEqual({ cached: 10_000_000, sum: 10_000_000, lastAfter: 10_000_000 });
@@ -76,7 +84,15 @@ describe('admin credits', () => {
 describe('/api/usage', () => {
   it('summary, by-model and history for the caller; history paginates newest first', async () => {
     const { accountId, key, keyId } = await fundedKey(server, 'usage-views', 1, { limitMicros: 500_000, limitReset: 'monthly' });
-    for (let i = 0; i < 3; i++) expect((await request(server.url).post('/v1/chat/completions').set(bearer(key)).send(chatBody(`q ${i}`))).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (
+          await request(server.url)
+            .post('/v1/chat/completions')
+            .set(bearer(key))
+            .send(chatBody(`q ${i}`))
+        ).status,
+      ).toBe(200);
     const summary = await request(server.url).get('/api/usage/summary').set(bearer(key));
     expect(summary.status).toBe(200);
     const b = await balances(server, accountId);
@@ -85,7 +101,9 @@ describe('/api/usage', () => {
     expect(summary.body.key).toMatchObject({ id: keyId, limit: 0.5, limit_reset: 'monthly', usage: (1_000_000 - b.cached) / 1e6 });
 
     const byModel = await request(server.url).get('/api/usage/by-model').set(bearer(key));
-    expect(byModel.body.models).toEqual([{ model: 'mock-fast', requests: 3, inputTokens: expect.any(Number), outputTokens: expect.any(Number), cost: (1_000_000 - b.cached) / 1e6 }]);
+    expect(byModel.body.models).toEqual([
+      { model: 'mock-fast', requests: 3, inputTokens: expect.any(Number), outputTokens: expect.any(Number), cost: (1_000_000 - b.cached) / 1e6 },
+    ]);
 
     const page1 = await request(server.url).get('/api/usage/history?page=1&limit=2').set(bearer(key));
     expect(page1.body).toMatchObject({ page: 1, limit: 2, total: 4 });
@@ -140,9 +158,19 @@ describe('promo codes and /api/redeem', () => {
     expect(exhausted.body.error).toMatch(/fully redeemed/);
   });
   it('admin promo codes: create (409 on a duplicate), list, validation', async () => {
-    const res = await request(server.url).post('/api/admin/promo-codes').set(admin(server)).send({ code: 'SPRING', credits: 2.5, expires_at: '2099-01-01T00:00:00Z' });
+    const res = await request(server.url)
+      .post('/api/admin/promo-codes')
+      .set(admin(server))
+      .send({ code: 'SPRING', credits: 2.5, expires_at: '2099-01-01T00:00:00Z' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ code: 'SPRING', credits: 2.5, max_redemptions: null, redemptions: 0, expires_at: '2099-01-01T00:00:00.000Z', source: 'admin' });
+    expect(res.body).toMatchObject({
+      code: 'SPRING',
+      credits: 2.5,
+      max_redemptions: null,
+      redemptions: 0,
+      expires_at: '2099-01-01T00:00:00.000Z',
+      source: 'admin',
+    });
     expect((await request(server.url).post('/api/admin/promo-codes').set(admin(server)).send({ code: 'spring', credits: 1 })).status).toBe(409);
     expect((await request(server.url).post('/api/admin/promo-codes').set(admin(server)).send({ code: 'X', credits: 'a lot' })).body.error).toMatch(/^credits/);
     expect((await request(server.url).post('/api/admin/promo-codes').set(admin(server)).send({ code: 'bad code!', credits: 1 })).body.error).toMatch(/^code/);
@@ -150,11 +178,17 @@ describe('promo codes and /api/redeem', () => {
     expect(list.body.promo_codes.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['WELCOME50', 'OLD', 'SPRING']));
   });
   it('50 accounts racing for a max_redemptions:1 code: exactly one wins', async () => {
-    expect((await request(server.url).post('/api/admin/promo-codes').set(admin(server)).send({ code: 'RACE1', credits: 3, max_redemptions: 1 })).status).toBe(201);
+    expect((await request(server.url).post('/api/admin/promo-codes').set(admin(server)).send({ code: 'RACE1', credits: 3, max_redemptions: 1 })).status).toBe(
+      201,
+    );
     const keys = await Promise.all(Array.from({ length: 50 }, async (_, i) => (await newKey(server, await newAccount(server, `racer-${i}`))).key));
     const statuses = await Promise.all(
       keys.map((key) =>
-        fetch(`${server.url}/api/redeem`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ code: 'RACE1' }) }).then((r) => r.status),
+        fetch(`${server.url}/api/redeem`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ code: 'RACE1' }),
+        }).then((r) => r.status),
       ),
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -166,7 +200,11 @@ describe('promo codes and /api/redeem', () => {
     const { accountId, key } = await fundedKey(server, 'self-racer', 0);
     const statuses = await Promise.all(
       Array.from({ length: 20 }, () =>
-        fetch(`${server.url}/api/redeem`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ code: 'WELCOME50' }) }).then((r) => r.status),
+        fetch(`${server.url}/api/redeem`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ code: 'WELCOME50' }),
+        }).then((r) => r.status),
       ),
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);

@@ -49,7 +49,11 @@ describe('fallback billing', () => {
     expect(res.headers['x-switchboard-model']).toBe('backup');
     expect(failing.requests.length).toBeGreaterThan(before);
     const usage = stream
-      ? res.text.split('\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)) as { usage?: { prompt_tokens: number; completion_tokens: number } }).find((c) => c.usage)!.usage!
+      ? res.text
+          .split('\n')
+          .filter((l) => l.startsWith('data: {'))
+          .map((l) => JSON.parse(l.slice(6)) as { usage?: { prompt_tokens: number; completion_tokens: number } })
+          .find((c) => c.usage)!.usage!
       : (res.body.usage as { prompt_tokens: number; completion_tokens: number });
     const expected = chargeMicros({ inputPer1M: 1, outputPer1M: 2 }, { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens }, 0.025);
     const usageRows = (await ledgerRows(server, accountId)).filter((r) => r.type === 'usage');
@@ -62,7 +66,13 @@ describe('client disconnect mid-stream', () => {
   it('bills the tokens produced before the client went away', async () => {
     const { accountId, key } = await fundedKey(server, 'disconnect', 1);
     const url = new URL('/v1/chat/completions', server.url);
-    const body = JSON.stringify({ model: 'slow-model', stream: true, max_tokens: 500, messages: [{ role: 'user', content: 'write a long python function please' }], temperature: 0 });
+    const body = JSON.stringify({
+      model: 'slow-model',
+      stream: true,
+      max_tokens: 500,
+      messages: [{ role: 'user', content: 'write a long python function please' }],
+      temperature: 0,
+    });
     // The mock's answer for a custom reply is long enough; read a few chunks, then hang up.
     await new Promise<void>((resolve, reject) => {
       const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } }, (res) => {
@@ -88,11 +98,16 @@ describe('client disconnect mid-stream', () => {
     const usage = rows.find((r) => r.type === 'usage');
     expect(usage).toBeDefined();
     expect(usage!.output_tokens).toBeGreaterThan(0);
-    expect(usage!.amount_micros).toBe(-chargeMicros({ inputPer1M: 3, outputPer1M: 30 }, { inputTokens: usage!.input_tokens!, outputTokens: usage!.output_tokens! }, 0.025));
+    expect(usage!.amount_micros).toBe(
+      -chargeMicros({ inputPer1M: 3, outputPer1M: 30 }, { inputTokens: usage!.input_tokens!, outputTokens: usage!.output_tokens! }, 0.025),
+    );
     const b = await balances(server, accountId);
     expect(b.cached).toBe(b.sum);
     // The whole answer is longer: what was billed is the part produced before the hang-up.
-    const full = await request(server.url).post('/v1/chat/completions').set(bearer(key)).send({ ...JSON.parse(body), stream: false });
+    const full = await request(server.url)
+      .post('/v1/chat/completions')
+      .set(bearer(key))
+      .send({ ...JSON.parse(body), stream: false });
     expect(full.status).toBe(200);
     expect(usage!.output_tokens).toBeLessThan(full.body.usage.completion_tokens as number);
     // Nothing is still held for the aborted request.

@@ -25,9 +25,16 @@ afterEach(async () => {
 async function setup(accounts: readonly string[] = ['acct']) {
   const dir = await mkdtemp(join(tmpdir(), 'sb-group-commit-'));
   const handle: DatabaseHandle = openDatabase(`sqlite:${join(dir, 'ledger.db')}`);
-  cleanup.push(() => rm(dir, { recursive: true, force: true }), () => handle.close());
+  cleanup.push(
+    () => rm(dir, { recursive: true, force: true }),
+    () => handle.close(),
+  );
   expect((await migrateToLatest(handle.db)).error).toBeUndefined();
-  for (const id of accounts) await handle.db.insertInto('accounts').values({ id, name: id, created_at: new Date(NOW).toISOString() }).execute();
+  for (const id of accounts)
+    await handle.db
+      .insertInto('accounts')
+      .values({ id, name: id, created_at: new Date(NOW).toISOString() })
+      .execute();
   const transactions = vi.spyOn(handle.sqlite, 'transaction');
   const ledger = new Ledger(handle, () => NOW);
   const counters = new KeyUsageCounters(() => NOW);
@@ -40,7 +47,14 @@ async function setup(accounts: readonly string[] = ['acct']) {
   });
   const committedRows = (accountId: string) => reader.prepare('SELECT * FROM ledger WHERE account_id = ? ORDER BY id').all(accountId) as LedgerRow[];
   const committedBalance = (accountId: string) => (reader.prepare('SELECT balance_micros AS b FROM accounts WHERE id = ?').get(accountId) as { b: number }).b;
-  const principal = (accountId: string, keyId: string | null = null): Principal => ({ accountId, keyId, scopes: ['chat'], mode: 'live', rateLimitRpm: null, scheme: 'api-key' });
+  const principal = (accountId: string, keyId: string | null = null): Principal => ({
+    accountId,
+    keyId,
+    scopes: ['chat'],
+    mode: 'live',
+    rateLimitRpm: null,
+    scheme: 'api-key',
+  });
   return { handle, ledger, counters, billing, transactions, committedRows, committedBalance, principal, setLimit: (l: typeof limit) => (limit = l) };
 }
 
@@ -58,7 +72,9 @@ describe('group commit', () => {
     const t = await setup();
     await t.billing.credit({ accountId: 'acct', type: 'grant', amountMicros: 1_000_000 });
     const p = t.principal('acct', 'key1');
-    const reservations = await Promise.all(Array.from({ length: 200 }, (_, i) => t.billing.reserve(p, { requestId: `q${i}`, modelId: 'm', maxCostMicros: 2_000 })));
+    const reservations = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => t.billing.reserve(p, { requestId: `q${i}`, modelId: 'm', maxCostMicros: 2_000 })),
+    );
     t.transactions.mockClear();
     const seenAtResolve: number[] = [];
     await Promise.all(
@@ -83,12 +99,19 @@ describe('group commit', () => {
 
   it('a batch mixing accounts, grants and an unmetered account keeps every account gapless', async () => {
     const t = await setup(['a', 'b', 'free']);
-    await Promise.all([t.billing.credit({ accountId: 'a', type: 'grant', amountMicros: 50_000 }), t.billing.credit({ accountId: 'b', type: 'grant', amountMicros: 50_000 })]);
+    await Promise.all([
+      t.billing.credit({ accountId: 'a', type: 'grant', amountMicros: 50_000 }),
+      t.billing.credit({ accountId: 'b', type: 'grant', amountMicros: 50_000 }),
+    ]);
     const jobs: Promise<unknown>[] = [];
     for (let i = 0; i < 60; i++) {
       const account = ['a', 'b', 'free'][i % 3]!;
       const p = t.principal(account);
-      jobs.push(Promise.resolve(t.billing.reserve(p, { requestId: `${account}${i}`, modelId: 'm', maxCostMicros: 500 })).then((r) => t.billing.settle(p, r, { requestId: `${account}${i}`, modelId: 'm', inputTokens: 1, outputTokens: 1, costMicros: 400 })));
+      jobs.push(
+        Promise.resolve(t.billing.reserve(p, { requestId: `${account}${i}`, modelId: 'm', maxCostMicros: 500 })).then((r) =>
+          t.billing.settle(p, r, { requestId: `${account}${i}`, modelId: 'm', inputTokens: 1, outputTokens: 1, costMicros: 400 }),
+        ),
+      );
       if (i % 10 === 0) jobs.push(t.billing.credit({ accountId: 'a', type: 'grant', amountMicros: 1_000 }));
     }
     await Promise.all(jobs);
@@ -96,7 +119,12 @@ describe('group commit', () => {
     expect(t.committedBalance('b')).toBe(50_000 - 20 * 400);
     expect(t.committedBalance('free')).toBe(0);
     for (const id of ['a', 'b', 'free']) expectGapless(t.committedRows(id), t.committedBalance(id));
-    expect(t.committedRows('free').filter((r) => r.type === 'usage').every((r) => r.amount_micros === 0 && r.cost_micros === 400)).toBe(true);
+    expect(
+      t
+        .committedRows('free')
+        .filter((r) => r.type === 'usage')
+        .every((r) => r.amount_micros === 0 && r.cost_micros === 400),
+    ).toBe(true);
   });
 
   it('one refused write in a batch fails alone; the others commit', async () => {
@@ -121,7 +149,10 @@ describe('group commit', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const rolledBack = t.handle.db.transaction().execute(async (trx) => {
-      await trx.insertInto('accounts').values({ id: 'temp', name: 'temp', created_at: new Date(NOW).toISOString() }).execute();
+      await trx
+        .insertInto('accounts')
+        .values({ id: 'temp', name: 'temp', created_at: new Date(NOW).toISOString() })
+        .execute();
       await gate;
       throw new Error('roll back');
     });
@@ -149,7 +180,9 @@ describe('group commit', () => {
     expect(r).not.toBeInstanceOf(Promise);
     expect(t.billing.reservedMicros('acct')).toBe(4_000);
     // Over the key limit with the hold above: refused at once, as a rejected promise.
-    await expect(t.billing.reserve(t.principal('acct', 'key1'), { requestId: 'y', modelId: 'm', maxCostMicros: 2_000 })).rejects.toMatchObject({ code: 'key_limit_reached' });
+    await expect(t.billing.reserve(t.principal('acct', 'key1'), { requestId: 'y', modelId: 'm', maxCostMicros: 2_000 })).rejects.toMatchObject({
+      code: 'key_limit_reached',
+    });
     expect(balanceOf).not.toHaveBeenCalled();
     expect(prepare).not.toHaveBeenCalled();
   });

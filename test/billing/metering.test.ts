@@ -26,7 +26,14 @@ describe('metering', () => {
     const rows = await ledgerRows(server, accountId);
     expect(rows.map((r) => r.type)).toEqual(['grant', 'usage']);
     const usageRow = rows[1]!;
-    expect(usageRow).toMatchObject({ amount_micros: -expected, cost_micros: expected, model: 'mock-fast', input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, request_id: res.headers['x-request-id'] });
+    expect(usageRow).toMatchObject({
+      amount_micros: -expected,
+      cost_micros: expected,
+      model: 'mock-fast',
+      input_tokens: usage.inputTokens,
+      output_tokens: usage.outputTokens,
+      request_id: res.headers['x-request-id'],
+    });
     expect(await balances(server, accountId)).toEqual({ cached: 1_000_000 - expected, sum: 1_000_000 - expected, lastAfter: 1_000_000 - expected });
   });
 
@@ -37,12 +44,20 @@ describe('metering', () => {
       .set(bearer(key))
       .send(chatBody('Stream me an answer', { stream: true, stream_options: { include_usage: true } }));
     expect(res.status).toBe(200);
-    const chunks = res.text.split('\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)) as { usage?: { prompt_tokens: number; completion_tokens: number } });
+    const chunks = res.text
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => JSON.parse(l.slice(6)) as { usage?: { prompt_tokens: number; completion_tokens: number } });
     const reported = chunks.find((c) => c.usage)?.usage;
     expect(reported).toBeDefined();
     const expected = chargeMicros(FAST, { inputTokens: reported!.prompt_tokens, outputTokens: reported!.completion_tokens }, OVERHEAD);
     const rows = await ledgerRows(server, accountId);
-    expect(rows.at(-1)).toMatchObject({ type: 'usage', amount_micros: -expected, input_tokens: reported!.prompt_tokens, output_tokens: reported!.completion_tokens });
+    expect(rows.at(-1)).toMatchObject({
+      type: 'usage',
+      amount_micros: -expected,
+      input_tokens: reported!.prompt_tokens,
+      output_tokens: reported!.completion_tokens,
+    });
     const b = await balances(server, accountId);
     expect(b.cached).toBe(b.sum);
   });
@@ -61,7 +76,10 @@ describe('metering', () => {
   it('test-mode keys cost nothing and are never blocked by a zero balance', async () => {
     const { accountId, key } = await fundedKey(server, 'test-mode', 0, { mode: 'test' });
     for (let i = 0; i < 3; i++) {
-      const res = await request(server.url).post('/v1/chat/completions').set(bearer(key)).send(chatBody(`test request ${i}`));
+      const res = await request(server.url)
+        .post('/v1/chat/completions')
+        .set(bearer(key))
+        .send(chatBody(`test request ${i}`));
       expect(res.status).toBe(200);
     }
     expect(await ledgerRows(server, accountId)).toEqual([]);
@@ -73,7 +91,10 @@ describe('metering', () => {
     const openai = await request(server.url).post('/v1/chat/completions').set(bearer(key)).send(chatBody('hi'));
     expect(openai.status).toBe(402);
     expect(openai.body.error.message).toBe('Insufficient credits');
-    const anthropic = await request(server.url).post('/v1/messages').set({ 'x-api-key': key }).send({ model: 'mock-fast', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+    const anthropic = await request(server.url)
+      .post('/v1/messages')
+      .set({ 'x-api-key': key })
+      .send({ model: 'mock-fast', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
     expect(anthropic.status).toBe(402);
     expect(anthropic.body.error.message).toBe('Insufficient credits');
   });
@@ -81,10 +102,16 @@ describe('metering', () => {
   it('refuses a request whose maximum cost the balance cannot cover, before calling the provider', async () => {
     // mock-smart: 2048 max tokens × $10/1M × 1.025 ≈ $0.021 — more than $0.01.
     const { accountId, key } = await fundedKey(server, 'small-balance', 0.01);
-    const res = await request(server.url).post('/v1/chat/completions').set(bearer(key)).send(chatBody('hi', { model: 'mock-smart' }));
+    const res = await request(server.url)
+      .post('/v1/chat/completions')
+      .set(bearer(key))
+      .send(chatBody('hi', { model: 'mock-smart' }));
     expect(res.status).toBe(402);
     expect((await ledgerRows(server, accountId)).map((r) => r.type)).toEqual(['grant']);
-    const ok = await request(server.url).post('/v1/chat/completions').set(bearer(key)).send(chatBody('hi', { model: 'mock-smart', max_tokens: 50 }));
+    const ok = await request(server.url)
+      .post('/v1/chat/completions')
+      .set(bearer(key))
+      .send(chatBody('hi', { model: 'mock-smart', max_tokens: 50 }));
     expect(ok.status).toBe(200);
   });
 });

@@ -45,7 +45,13 @@ async function setup(startIso: string) {
   const counters = new KeyUsageCounters(clock);
   await counters.load(handle.db);
   let limit: { limitMicros: number | null; limitReset: 'daily' | 'weekly' | 'monthly' | null } = { limitMicros: 5_000, limitReset: 'daily' };
-  const billing = new LedgerBilling({ ledger, keyUsage: counters, keyLimit: () => limit, isUnmetered: () => false, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+  const billing = new LedgerBilling({
+    ledger,
+    keyUsage: counters,
+    keyLimit: () => limit,
+    isUnmetered: () => false,
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+  });
   const principal: Principal = { accountId: 'acct', keyId: 'key1', scopes: ['chat'], mode: 'live', rateLimitRpm: null, scheme: 'api-key' };
   let n = 0;
   const spend = async (micros: number) => {
@@ -133,13 +139,22 @@ describe('key limits per window', () => {
     const t = await setup('2026-03-04T10:00:00Z');
     t.setLimit({ limitMicros: null, limitReset: null });
     await t.ledger.append({ accountId: 'acct', type: 'adjustment', amountMicros: -99_999_000 }); // 1 000 µ$ left
-    const fresh = new LedgerBilling({ ledger: t.ledger, keyUsage: t.counters, keyLimit: () => null, isUnmetered: () => false, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    const fresh = new LedgerBilling({
+      ledger: t.ledger,
+      keyUsage: t.counters,
+      keyLimit: () => null,
+      isUnmetered: () => false,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
     const r = await fresh.reserve(t.principal, { requestId: 'big', modelId: 'm', maxCostMicros: 600 });
     await fresh.settle(t.principal, r, { requestId: 'big', modelId: 'm', inputTokens: 1, outputTokens: 1, costMicros: 5_000 });
     expect(await t.ledger.balanceOf('acct')).toBe(0);
     const rows = await t.handle.db.selectFrom('ledger').selectAll().orderBy('id', 'desc').limit(1).execute();
     expect(rows[0]).toMatchObject({ amount_micros: -1_000, cost_micros: 1_000, note: 'capped from 5000 micro-USD' });
-    await expect(fresh.reserve(t.principal, { requestId: 'next', modelId: 'm', maxCostMicros: 0 })).rejects.toMatchObject({ code: 'insufficient_credits', message: 'Insufficient credits' });
+    await expect(fresh.reserve(t.principal, { requestId: 'next', modelId: 'm', maxCostMicros: 0 })).rejects.toMatchObject({
+      code: 'insufficient_credits',
+      message: 'Insufficient credits',
+    });
   });
 
   it('the ledger is append-only', async () => {

@@ -42,17 +42,45 @@ describe('configuration errors', () => {
     ['missing provider name', 'providers: [{ type: mock }]', /^providers\.0\.name: is required$/],
     ['unknown provider option', 'providers: [{ name: x, type: openai, base_ur: "http://x" }]', /^providers\.0\.base_ur: unknown key$/],
     ['bad provider option type', 'providers: [{ name: x, type: mock, failure_rate: 2 }]', /^providers\.0\.failure_rate: must be <= 1$/],
-    ['model with unknown provider', 'providers: [{ name: m, type: mock }]\nmodels: [{ id: a, provider: nope }]', /^models\.0\.provider: no provider named "nope"/],
-    ['duplicate model id', 'providers: [{ name: m, type: mock }]\nmodels: [{ id: a, provider: m }, { id: a, provider: m }]', /^models\.1\.id: duplicate model id "a"$/],
-    ['negative price', 'providers: [{ name: m, type: mock }]\nmodels: [{ id: a, provider: m, pricing: { input_per_1m: -1 } }]', /^models\.0\.pricing\.input_per_1m: must be >= 0$/],
-    ['unknown category', 'providers: [{ name: m, type: mock }]\nmodels: [{ id: a, provider: m, categories: [music] }]', /^models\.0\.categories\.0: must be one of text, code/],
+    [
+      'model with unknown provider',
+      'providers: [{ name: m, type: mock }]\nmodels: [{ id: a, provider: nope }]',
+      /^models\.0\.provider: no provider named "nope"/,
+    ],
+    [
+      'duplicate model id',
+      'providers: [{ name: m, type: mock }]\nmodels: [{ id: a, provider: m }, { id: a, provider: m }]',
+      /^models\.1\.id: duplicate model id "a"$/,
+    ],
+    [
+      'negative price',
+      'providers: [{ name: m, type: mock }]\nmodels: [{ id: a, provider: m, pricing: { input_per_1m: -1 } }]',
+      /^models\.0\.pricing\.input_per_1m: must be >= 0$/,
+    ],
+    [
+      'unknown category',
+      'providers: [{ name: m, type: mock }]\nmodels: [{ id: a, provider: m, categories: [music] }]',
+      /^models\.0\.categories\.0: must be one of text, code/,
+    ],
     ['alias to nothing', `${PROVIDERS}aliases: { cheap: nope }`, /^aliases\.cheap: no model with id "nope"$/],
-    ['route to unknown model', `${PROVIDERS}routing: { categories: { code: { models: [nope] } } }`, /^routing\.categories\.code\.models\.0: no model with id "nope"$/],
+    [
+      'route to unknown model',
+      `${PROVIDERS}routing: { categories: { code: { models: [nope] } } }`,
+      /^routing\.categories\.code\.models\.0: no model with id "nope"$/,
+    ],
     ['unknown routing category', `${PROVIDERS}routing: { categories: { music: { models: [a] } } }`, /^routing\.categories\.music: unknown name/],
     ['bad body_limit', `server: { body_limit: lots }\n${PROVIDERS}`, /^server\.body_limit: must match pattern/],
     ['bad database url', `database: { url: "mysql://x" }\n${PROVIDERS}`, /^database\.url: must match pattern/],
-    ['missing env var', `providers: [{ name: o, type: openai, api_key: "\${NOT_SET_ANYWHERE}" }]`, /^providers\.0\.api_key: environment variable NOT_SET_ANYWHERE is not set$/],
-    ['bad promo expiry', `${PROVIDERS}billing: { promo_codes: [{ code: X, credits: 5, expires_at: tomorrow }] }`, /^billing\.promo_codes\.0\.expires_at: must match format "date-time"$/],
+    [
+      'missing env var',
+      `providers: [{ name: o, type: openai, api_key: "\${NOT_SET_ANYWHERE}" }]`,
+      /^providers\.0\.api_key: environment variable NOT_SET_ANYWHERE is not set$/,
+    ],
+    [
+      'bad promo expiry',
+      `${PROVIDERS}billing: { promo_codes: [{ code: X, credits: 5, expires_at: tomorrow }] }`,
+      /^billing\.promo_codes\.0\.expires_at: must match format "date-time"$/,
+    ],
   ])('%s', async (_name, yaml, expected) => {
     const errors = await errorsOf(yaml);
     expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
@@ -65,9 +93,23 @@ describe('configuration errors', () => {
 
   it('an invalid classifier regex names the rule (found when the plugins are instantiated, as at start and reload)', async () => {
     const loaded = await load(`${PROVIDERS}routing: { classifier: { type: rules, rules: [{ category: code, subcategory: x, patterns: ["(unclosed"] }] } }`);
-    const keyring = { verify: () => { throw new Error('unused'); } };
-    const ctx = { logger: createLogger('silent'), clock: Date.now, random: Math.random, http: createHttpClient(), secrets: { resolve: (r: string | undefined) => r }, keyring };
-    const error = await buildRuntime(loaded, ctx).then(() => undefined, (err: unknown) => err);
+    const keyring = {
+      verify: () => {
+        throw new Error('unused');
+      },
+    };
+    const ctx = {
+      logger: createLogger('silent'),
+      clock: Date.now,
+      random: Math.random,
+      http: createHttpClient(),
+      secrets: { resolve: (r: string | undefined) => r },
+      keyring,
+    };
+    const error = await buildRuntime(loaded, ctx).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).errors.join('\n')).toMatch(/routing\.classifier.*rules\[0\]\.patterns\[0\]: invalid regular expression/);
   });

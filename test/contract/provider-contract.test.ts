@@ -35,12 +35,33 @@ interface Subject {
 }
 
 const SUBJECTS: Record<string, Subject> = {
-  openai: { plugin: openaiPlugin as unknown as AnyPlugin, start: () => startFakeOpenAI() as Promise<Fake>, model: 'gpt-4o', credential: (h) => h['authorization'] },
-  anthropic: { plugin: anthropicPlugin as unknown as AnyPlugin, start: () => startFakeAnthropic() as Promise<Fake>, model: 'claude-x', credential: (h) => h['x-api-key'] },
-  gemini: { plugin: geminiPlugin as unknown as AnyPlugin, start: () => startFakeGemini() as Promise<Fake>, model: 'gemini-2.0-flash', credential: (h) => h['x-goog-api-key'] },
+  openai: {
+    plugin: openaiPlugin as unknown as AnyPlugin,
+    start: () => startFakeOpenAI() as Promise<Fake>,
+    model: 'gpt-4o',
+    credential: (h) => h['authorization'],
+  },
+  anthropic: {
+    plugin: anthropicPlugin as unknown as AnyPlugin,
+    start: () => startFakeAnthropic() as Promise<Fake>,
+    model: 'claude-x',
+    credential: (h) => h['x-api-key'],
+  },
+  gemini: {
+    plugin: geminiPlugin as unknown as AnyPlugin,
+    start: () => startFakeGemini() as Promise<Fake>,
+    model: 'gemini-2.0-flash',
+    credential: (h) => h['x-goog-api-key'],
+  },
 };
 
-const REQUEST: ChatRequest = { model: '', messages: [{ role: 'user', content: [{ type: 'text', text: 'Say hello' }] }], maxTokens: 64, temperature: 0.2, stream: false };
+const REQUEST: ChatRequest = {
+  model: '',
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'Say hello' }] }],
+  maxTokens: 64,
+  temperature: 0.2,
+  stream: false,
+};
 
 async function drain(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
@@ -49,7 +70,10 @@ async function drain(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]>
 }
 
 async function errorOf(work: () => Promise<unknown>): Promise<GatewayError> {
-  const err = await work().then(() => undefined, (e: unknown) => e);
+  const err = await work().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(GatewayError);
   return err as GatewayError;
 }
@@ -69,7 +93,11 @@ describe.each(Object.keys(SUBJECTS))('provider contract: %s', (name) => {
       random: Math.random,
       http: createHttpClient(),
       secrets: { resolve: (ref) => (ref === 'vault:upstream' ? secret : ref) },
-      keyring: { verify: () => { throw new Error('unused'); } },
+      keyring: {
+        verify: () => {
+          throw new Error('unused');
+        },
+      },
     };
     const { options, errors } = validatePluginOptions(subject.plugin, { base_url: fake.url, api_key: 'vault:upstream', timeout_ms: 400 }, name);
     expect(errors).toEqual([]);
@@ -113,7 +141,18 @@ describe.each(Object.keys(SUBJECTS))('provider contract: %s', (name) => {
   });
 
   it('an unreachable upstream is upstream_unavailable', async () => {
-    const ctx = { logger: createLogger('silent'), clock: Date.now, random: Math.random, http: createHttpClient(), secrets: { resolve: (r: string | undefined) => r }, keyring: { verify: () => { throw new Error(); } } };
+    const ctx = {
+      logger: createLogger('silent'),
+      clock: Date.now,
+      random: Math.random,
+      http: createHttpClient(),
+      secrets: { resolve: (r: string | undefined) => r },
+      keyring: {
+        verify: () => {
+          throw new Error();
+        },
+      },
+    };
     const { options } = validatePluginOptions(subject.plugin, { base_url: 'http://127.0.0.1:1', timeout_ms: 400 }, name);
     const dead = (await subject.plugin.create(options, ctx)) as Provider;
     expect((await errorOf(() => dead.chat({ ...REQUEST, model: subject.model }, { signal: signal(), requestId: 'r5' }))).code).toBe('upstream_unavailable');
@@ -134,7 +173,10 @@ describe.each(Object.keys(SUBJECTS))('provider contract: %s', (name) => {
     const controller = new AbortController();
     const pending = provider.chat({ ...REQUEST, model: subject.model }, { signal: controller.signal, requestId: 'r8' });
     setTimeout(() => controller.abort(new Error('client left')), 50);
-    const err = await pending.then(() => undefined, (e: unknown) => e);
+    const err = await pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).not.toBeInstanceOf(GatewayError);
     fake.setBehaviour({ kind: 'ok' });
   });

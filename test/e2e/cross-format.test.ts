@@ -98,7 +98,13 @@ describe.each(Object.keys(upstreams))('provider %s', (providerType) => {
     const u = up();
     u.answerText();
     const { data, response } = await openai.chat.completions
-      .create({ model: u.model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }] })
+      .create({
+        model: u.model,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Say hello' },
+        ],
+      })
       .withResponse();
     expect(data.choices[0]!.message.content).toBe(u.text);
     expect(data.model).toBe(u.model);
@@ -118,7 +124,12 @@ describe.each(Object.keys(upstreams))('provider %s', (providerType) => {
   it('OpenAI SDK, streaming text arrives in pieces with usage', async () => {
     const u = up();
     u.answerText();
-    const stream = await openai.chat.completions.create({ model: u.model, messages: [{ role: 'user', content: 'Say hello' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await openai.chat.completions.create({
+      model: u.model,
+      messages: [{ role: 'user', content: 'Say hello' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let chunks = 0;
     let usage: OpenAI.CompletionUsage | undefined;
@@ -136,7 +147,11 @@ describe.each(Object.keys(upstreams))('provider %s', (providerType) => {
   it('OpenAI SDK, tool call non-streaming and streaming', async () => {
     const u = up();
     u.answerTool();
-    const params = { model: u.model, messages: [{ role: 'user' as const, content: 'Weather in Paris?' }], tools: [{ type: 'function' as const, function: WEATHER_TOOL }] };
+    const params = {
+      model: u.model,
+      messages: [{ role: 'user' as const, content: 'Weather in Paris?' }],
+      tools: [{ type: 'function' as const, function: WEATHER_TOOL }],
+    };
     const done = await openai.chat.completions.create(params);
     const call = done.choices[0]!.message.tool_calls![0]!;
     expect(done.choices[0]!.finish_reason).toBe('tool_calls');
@@ -163,7 +178,12 @@ describe.each(Object.keys(upstreams))('provider %s', (providerType) => {
   it('Anthropic SDK, non-streaming and streaming text', async () => {
     const u = up();
     u.answerText();
-    const message = await anthropic.messages.create({ model: u.model, max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: 'Say hello' }] });
+    const message = await anthropic.messages.create({
+      model: u.model,
+      max_tokens: 100,
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'Say hello' }],
+    });
     expect(message.content[0]).toMatchObject({ type: 'text', text: u.text });
     expect(message.model).toBe(u.model);
     expect(message.stop_reason).toBe('end_turn');
@@ -198,7 +218,11 @@ describe.each(Object.keys(upstreams))('provider %s', (providerType) => {
     const toolUse = use as Anthropic.ToolUseBlock;
     const followUp = await anthropic.messages.create({
       ...params,
-      messages: [...params.messages, { role: 'assistant', content: [toolUse] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'sunny, 21 degrees' }] }],
+      messages: [
+        ...params.messages,
+        { role: 'assistant', content: [toolUse] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'sunny, 21 degrees' }] },
+      ],
     });
     expect(followUp.content[0]).toMatchObject({ type: 'text', text: u.text });
     expect(JSON.stringify(u.lastBody())).toContain('sunny, 21 degrees');

@@ -23,7 +23,13 @@ beforeAll(async () => {
       ],
       models: [
         { id: 'mock-fast', provider: 'local-mock', categories: ['text', 'code'] },
-        { id: 'embed-small', provider: 'oai', upstream_model: 'text-embedding-3-small', capabilities: ['embeddings'], pricing: { input_per_1m: 0.02, output_per_1m: 0 } },
+        {
+          id: 'embed-small',
+          provider: 'oai',
+          upstream_model: 'text-embedding-3-small',
+          capabilities: ['embeddings'],
+          pricing: { input_per_1m: 0.02, output_per_1m: 0 },
+        },
         { id: 'gpt-4o', provider: 'oai', upstream_model: 'gpt-4o-2024-08-06', pricing: { input_per_1m: 2.5, output_per_1m: 10 } },
         { id: 'mock-embed', provider: 'local-mock', capabilities: ['embeddings'] },
       ],
@@ -140,7 +146,11 @@ describe('POST /v1/embeddings', () => {
 describe('unknown API paths', () => {
   it('answers 404 in the OpenAI envelope and forwards nothing', async () => {
     for (const path of ['/v1/unknown', '/api/v1/unknown/deeper']) {
-      const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' }, body: '{}' });
+      const res = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(res.status).toBe(404);
       const body = (await res.json()) as { error: { type: string; message: string } };
       expect(body.error.type).toBe('not_found_error');

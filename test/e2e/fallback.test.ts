@@ -63,7 +63,11 @@ describe('fallback to the second candidate', () => {
   });
 
   it('on a 429', async () => {
-    primary.setBehaviour({ kind: 'status', status: 429, body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } } });
+    primary.setBehaviour({
+      kind: 'status',
+      status: 429,
+      body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+    });
     const res = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hello there' }] });
     expect(res.model).toBe('backup');
     expect(res.choices[0]!.message.content).toBe(BACKUP_TEXT);

@@ -60,7 +60,10 @@ describe('api-key and jwt side by side', () => {
     const expired = hs({ exp: now() - 3600 });
     const openai = await chat(`Bearer ${expired}`);
     expect(openai.status).toBe(401);
-    expect(((await openai.json()) as { error: { message: string; type: string } }).error).toMatchObject({ message: 'JWT expired', type: 'authentication_error' });
+    expect(((await openai.json()) as { error: { message: string; type: string } }).error).toMatchObject({
+      message: 'JWT expired',
+      type: 'authentication_error',
+    });
     const anthropic = await chat(`Bearer ${expired}`, '/v1/messages');
     expect(anthropic.status).toBe(401);
     expect(await anthropic.json()).toEqual({ type: 'error', error: { type: 'authentication_error', message: 'JWT expired' } });
@@ -90,7 +93,11 @@ describe('api-key and jwt side by side', () => {
     const vaultSecret = SECRET + '-vault';
     const token = signHs256({ sub: 'default', iss: 'https://vault-idp.test', exp: now() + 300 }, vaultSecret);
     expect((await chat(`Bearer ${token}`)).status).toBe(503);
-    const stored = await fetch(`${server.url}/api/admin/vault/jwt-hs`, { method: 'PUT', headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ value: vaultSecret }) });
+    const stored = await fetch(`${server.url}/api/admin/vault/jwt-hs`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ value: vaultSecret }),
+    });
     expect(stored.status).toBe(201);
     expect((await chat(`Bearer ${token}`)).status).toBe(200);
     // Signed with the other provider's secret: the vault instance verifies it and refuses it.
@@ -114,7 +121,10 @@ describe('jwt alone', () => {
 
   it('a jwt scheme with a vault secret verifies once the secret is stored', async () => {
     const s = await startTestServer(
-      mockConfig({ rate_limits: { default_rpm: 100000 }, auth: { admin_keys: [TEST_ADMIN_KEY], schemes: ['api-key', { type: 'jwt', secret: 'vault:jwt-hs' }] } }),
+      mockConfig({
+        rate_limits: { default_rpm: 100000 },
+        auth: { admin_keys: [TEST_ADMIN_KEY], schemes: ['api-key', { type: 'jwt', secret: 'vault:jwt-hs' }] },
+      }),
       { SWITCHBOARD_MASTER_KEY: MASTER_KEY },
     );
     try {
@@ -124,7 +134,11 @@ describe('jwt alone', () => {
       const before = await call();
       expect(before.status).toBe(503);
       expect(JSON.stringify(await before.json())).not.toContain(SECRET);
-      const stored = await fetch(`${s.url}/api/admin/vault/jwt-hs`, { method: 'PUT', headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ value: SECRET }) });
+      const stored = await fetch(`${s.url}/api/admin/vault/jwt-hs`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ value: SECRET }),
+      });
       expect(stored.status).toBe(201);
       expect((await call()).status).toBe(200);
     } finally {

@@ -48,7 +48,9 @@ describe('hot reload in process', () => {
 
   it('needs the admin scope', async () => {
     server = await startTestServer(slowConfig());
-    const res = await request(server.url).post('/api/admin/reload').set('Authorization', 'Bearer bkb_' + 'f'.repeat(48));
+    const res = await request(server.url)
+      .post('/api/admin/reload')
+      .set('Authorization', 'Bearer bkb_' + 'f'.repeat(48));
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: 'Invalid or missing API key' });
   });

@@ -43,7 +43,15 @@ describe('@openrouter/sdk apiKeys against Switchboard', () => {
   it('creates, lists, gets, updates and deletes a key', async () => {
     const created = await management.apiKeys.create({ requestBody: { name: 'sdk key', limit: 12.5, limitReset: 'monthly' } });
     expect(created.key).toMatch(/^bkb_[0-9a-f]{48}$/);
-    expect(created.data).toMatchObject({ name: 'sdk key', limit: 12.5, limitRemaining: 12.5, limitReset: 'monthly', disabled: false, usage: 0, includeByokInLimit: false });
+    expect(created.data).toMatchObject({
+      name: 'sdk key',
+      limit: 12.5,
+      limitRemaining: 12.5,
+      limitReset: 'monthly',
+      disabled: false,
+      usage: 0,
+      includeByokInLimit: false,
+    });
     const hash = created.data.hash;
     expect(created.data.label).not.toContain(created.key);
 
@@ -70,7 +78,15 @@ describe('@openrouter/sdk apiKeys against Switchboard', () => {
   it('reports the current key', async () => {
     const created = await management.apiKeys.create({ requestBody: { name: 'current', limit: 2, limitReset: 'daily' } });
     const current = await client(created.key).apiKeys.getCurrentKeyMetadata();
-    expect(current.data).toMatchObject({ label: created.data.label, limit: 2, limitRemaining: 2, limitReset: 'daily', usage: 0, isFreeTier: false, isManagementKey: false });
+    expect(current.data).toMatchObject({
+      label: created.data.label,
+      limit: 2,
+      limitRemaining: 2,
+      limitReset: 'daily',
+      usage: 0,
+      isFreeTier: false,
+      isManagementKey: false,
+    });
     expect(current.data.rateLimit.requests).toBe(60);
     const own = await management.apiKeys.getCurrentKeyMetadata();
     expect(own.data.isManagementKey).toBe(true);

@@ -62,7 +62,12 @@ afterAll(async () => {
 describe('providers with streamBatches()', () => {
   it('relays the batches, stops at finish and reports its usage', async () => {
     const client = new OpenAI({ apiKey: TEST_ADMIN_KEY, baseURL: `${server.url}/v1` });
-    const stream = await client.chat.completions.create({ model: 'batch-model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'count' }] });
+    const stream = await client.chat.completions.create({
+      model: 'batch-model',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'count' }],
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     let finishReason: string | null = null;

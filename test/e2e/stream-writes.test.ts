@@ -31,7 +31,13 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       if (prompt === 'broken') {
         // One read: two tokens, a chunk that is not JSON, then more that must never be relayed.
-        res.end(chunk({ role: 'assistant', content: 'alpha ' }) + chunk({ content: 'beta ' }) + 'data: {not json\n\n' + chunk({ content: 'never' }) + 'data: [DONE]\n\n');
+        res.end(
+          chunk({ role: 'assistant', content: 'alpha ' }) +
+            chunk({ content: 'beta ' }) +
+            'data: {not json\n\n' +
+            chunk({ content: 'never' }) +
+            'data: [DONE]\n\n',
+        );
         return;
       }
       if (held) {
@@ -106,14 +112,21 @@ describe('streamed answers on the wire', () => {
   it('relays the tokens decoded before a broken chunk of the same read, then the error, and bills them', async () => {
     const received = await streamChat('broken');
     const body = await received.body;
-    const events = body.split('\n\n').filter((block) => block.startsWith('data: {')).map((block) => JSON.parse(block.slice(6)) as { choices?: { delta: { content?: string } }[]; error?: { code: string } });
+    const events = body
+      .split('\n\n')
+      .filter((block) => block.startsWith('data: {'))
+      .map((block) => JSON.parse(block.slice(6)) as { choices?: { delta: { content?: string } }[]; error?: { code: string } });
     const text = events.map((e) => e.choices?.[0]?.delta.content ?? '').join('');
     expect(text).toBe('alpha beta ');
     expect(events.at(-1)?.error).toMatchObject({ code: 'upstream_bad_response' });
     expect(body).not.toContain('never');
     // Billed for what was produced, and the log line says how the stream ended.
     await expect
-      .poll(() => server.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['route'] === '/v1/chat/completions' && l['errorCode'] === 'upstream_bad_response'))
+      .poll(() =>
+        server.logs
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+          .find((l) => l['route'] === '/v1/chat/completions' && l['errorCode'] === 'upstream_bad_response'),
+      )
       .toMatchObject({ status: 200, outputTokens: expect.any(Number), costUsd: expect.any(Number) });
     const line = server.logs.map((l) => JSON.parse(l) as Record<string, number>).find((l) => l['errorCode'] === ('upstream_bad_response' as unknown));
     expect(line!['outputTokens']).toBeGreaterThan(0);

@@ -85,7 +85,11 @@ describe('vault credentials reach providers', () => {
     server = await startTestServer(upstreamConfig(fake.url, 'vault:openai'), { SWITCHBOARD_MASTER_KEY: MASTER_KEY });
     await grantCredits(server.url);
     const chat = () =>
-      fetch(`${server!.url}/v1/chat/completions`, { method: 'POST', headers: json, body: JSON.stringify({ model: 'gpt-fake', messages: [{ role: 'user', content: 'hi' }] }) });
+      fetch(`${server!.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ model: 'gpt-fake', messages: [{ role: 'user', content: 'hi' }] }),
+      });
 
     await put(server.url, 'openai', 'sk-first-credential-0001');
     expect((await chat()).status).toBe(200);
@@ -107,7 +111,9 @@ describe('vault start-up checks', () => {
       await put(first.url, 'openai', 'sk-persisted-value-4242');
       await first.gateway.close();
       await expect(start(first, {})).rejects.toThrow(/vault holds 1 encrypted entry but SWITCHBOARD_MASTER_KEY is not set/);
-      await expect(start(first, { SWITCHBOARD_MASTER_KEY: '77'.repeat(32) })).rejects.toThrow(/SWITCHBOARD_MASTER_KEY is not the key the vault was encrypted with/);
+      await expect(start(first, { SWITCHBOARD_MASTER_KEY: '77'.repeat(32) })).rejects.toThrow(
+        /SWITCHBOARD_MASTER_KEY is not the key the vault was encrypted with/,
+      );
       await expect(start(first, { SWITCHBOARD_MASTER_KEY: 'not-hex' })).rejects.toThrow(/64 hex characters/);
       const again = await start(first, { SWITCHBOARD_MASTER_KEY: MASTER_KEY });
       const list = await fetch(`${again.url}/api/admin/vault`, { headers: admin });
@@ -119,6 +125,8 @@ describe('vault start-up checks', () => {
   });
 
   it('a malformed master key is a start-up error even with an empty vault', async () => {
-    await expect(startTestServer(mockConfig(), { SWITCHBOARD_MASTER_KEY: 'abc' })).rejects.toThrow(/SWITCHBOARD_MASTER_KEY must be 32 bytes written as 64 hex characters/);
+    await expect(startTestServer(mockConfig(), { SWITCHBOARD_MASTER_KEY: 'abc' })).rejects.toThrow(
+      /SWITCHBOARD_MASTER_KEY must be 32 bytes written as 64 hex characters/,
+    );
   });
 });

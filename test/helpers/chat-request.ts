@@ -13,7 +13,7 @@ export async function postChat(url: string, key: string, body: Record<string, un
     body: JSON.stringify({ messages: [{ role: 'user', content: 'hello there' }], ...(path === '/v1/messages' ? { max_tokens: 64 } : {}), ...body }),
   });
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {

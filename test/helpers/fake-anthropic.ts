@@ -108,8 +108,13 @@ export async function startFakeAnthropic(opts: { behaviour?: FakeAnthropicBehavi
       if (text !== '') content.push({ type: 'text', text });
       if (ok.toolCall !== undefined) content.push({ type: 'tool_use', id: toolId, name: ok.toolCall.name, input: ok.toolCall.input });
       return sendJson(res, 200, {
-        id, type: 'message', role: 'assistant', model, content,
-        stop_reason: stopReason, stop_sequence: null,
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content,
+        stop_reason: stopReason,
+        stop_sequence: null,
         usage: { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: outputTokens },
       });
     }
@@ -119,7 +124,13 @@ export async function startFakeAnthropic(opts: { behaviour?: FakeAnthropicBehavi
     send('message_start', {
       type: 'message_start',
       message: {
-        id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null,
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
         usage: { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
       },
     });

@@ -117,17 +117,24 @@ function answer(res: ServerResponse, model: string, streaming: boolean, ok: Extr
   const text = ok.text ?? DEFAULT_TEXT;
   const words = text.split(' ').length;
   if (!streaming) {
-    return sendJson(res, 200, { ...base, candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }], usageMetadata: usage(words) });
+    return sendJson(res, 200, {
+      ...base,
+      candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
+      usageMetadata: usage(words),
+    });
   }
   const pieces = splitInThree(text);
-  sendSse(res, pieces.map((piece, i) => {
-    const last = i === pieces.length - 1;
-    return {
-      ...base,
-      candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
-      usageMetadata: last ? usage(words) : { promptTokenCount: 12, totalTokenCount: 12 },
-    };
-  }));
+  sendSse(
+    res,
+    pieces.map((piece, i) => {
+      const last = i === pieces.length - 1;
+      return {
+        ...base,
+        candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
+        usageMetadata: last ? usage(words) : { promptTokenCount: 12, totalTokenCount: 12 },
+      };
+    }),
+  );
 }
 
 function splitInThree(text: string): string[] {

@@ -179,7 +179,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req);
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     if (raw !== '') {
       try {
         parsed = JSON.parse(raw) as unknown;

@@ -35,5 +35,8 @@ export async function nativeChat(url: string, key: string, body: unknown): Promi
 }
 
 export function tokensText(events: readonly NativeEventJson[]): string {
-  return events.filter((e) => e.type === 'token').map((e) => String(e['text'])).join('');
+  return events
+    .filter((e) => e.type === 'token')
+    .map((e) => String(e['text']))
+    .join('');
 }

@@ -18,7 +18,10 @@ export interface SpawnedServer {
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-export async function spawnServer(config: Record<string, unknown>, options: { dir?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<SpawnedServer> {
+export async function spawnServer(
+  config: Record<string, unknown>,
+  options: { dir?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<SpawnedServer> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'switchboard-proc-')));
   const configPath = join(dir, 'config.yaml');
   const base = { server: { port: 0, host: '127.0.0.1' }, database: { url: `sqlite:${join(dir, 'switchboard.db')}` }, plugins: { dir: join(dir, 'plugins') } };

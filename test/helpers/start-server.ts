@@ -31,7 +31,12 @@ export function mockConfig(overrides: Record<string, unknown> = {}): Record<stri
     rate_limits: { default_rpm: 100000 },
     providers: [{ name: 'local-mock', type: 'mock' }],
     models: [
-      { id: 'mock-fast', provider: 'local-mock', categories: ['text', 'code', 'image', 'video', 'document'], pricing: { input_per_1m: 0.15, output_per_1m: 0.6 } },
+      {
+        id: 'mock-fast',
+        provider: 'local-mock',
+        categories: ['text', 'code', 'image', 'video', 'document'],
+        pricing: { input_per_1m: 0.15, output_per_1m: 0.6 },
+      },
       { id: 'mock-smart', provider: 'local-mock', categories: ['text', 'code'], pricing: { input_per_1m: 2.5, output_per_1m: 10 } },
     ],
     aliases: { cheap: 'mock-fast' },

@@ -90,7 +90,12 @@ describe('scope escalation (property)', () => {
         expect(within(rootScopes, result.scopes), `case ${c} step ${step}: escaped the root's scopes`).toBe(true);
         const index = family.findIndex((k) => k.id === result.id);
         if (index >= 0) family[index] = result;
-        else if (others.some((k) => k.id === result.id)) others.splice(others.findIndex((k) => k.id === result.id), 1, result);
+        else if (others.some((k) => k.id === result.id))
+          others.splice(
+            others.findIndex((k) => k.id === result.id),
+            1,
+            result,
+          );
         else family.push(result);
       }
       // Everything the family can reach stays within the root's scopes.

@@ -30,7 +30,10 @@ afterAll(async () => {
 function hangUpAfterUpstreamCall(): Promise<void> {
   const before = upstream.requests.length;
   return new Promise((resolve) => {
-    const req = httpRequest(new URL('/v1/chat/completions', server.url), { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json', 'x-request-id': 'hang-up-0001' } });
+    const req = httpRequest(new URL('/v1/chat/completions', server.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json', 'x-request-id': 'hang-up-0001' },
+    });
     req.on('error', () => resolve());
     req.end(JSON.stringify({ model: 'stuck-model', messages: [{ role: 'user', content: 'hello' }] }));
     const poll = setInterval(() => {
@@ -47,7 +50,9 @@ describe('a client that hangs up before the answer', () => {
   it('is logged and counted as 499 (aborted), not as an error or a 200', async () => {
     await hangUpAfterUpstreamCall();
     const lines = () => server.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
-    await expect.poll(() => lines().find((l) => l['requestId'] === 'hang-up-0001' && l['event'] === 'request')).toMatchObject({ status: 499, aborted: true, level: 'info' });
+    await expect
+      .poll(() => lines().find((l) => l['requestId'] === 'hang-up-0001' && l['event'] === 'request'))
+      .toMatchObject({ status: 499, aborted: true, level: 'info' });
     // Give a wrongly reported failure time to show up.
     await new Promise((r) => setTimeout(r, 100));
     expect(lines().filter((l) => l['level'] === 'error')).toEqual([]);

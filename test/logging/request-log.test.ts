@@ -86,12 +86,17 @@ describe('request log', () => {
   it('includes the prompt and the answer text with logging.log_prompts: true (streaming too)', async () => {
     server = await startTestServer(mockConfig({ logging: { level: 'info', log_prompts: true } }));
     const { key } = await withKey(server);
-    const messages = [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'earlier question' }, { role: 'assistant', content: 'earlier answer' }, { role: 'user', content: PROMPT }];
+    const messages = [
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'earlier question' },
+      { role: 'assistant', content: 'earlier answer' },
+      { role: 'user', content: PROMPT },
+    ];
     const plain = await postChat(server.url, key, { messages });
     const streamed = await postChat(server.url, key, { messages, stream: true });
     await until(() => requestLines(server!).length >= 2);
 
-    const answer = ((plain.body as { choices: { message: { content: string } }[] }).choices[0]!.message.content);
+    const answer = (plain.body as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
     expect(answer.length).toBeGreaterThan(0);
     const byId = (id: string | null) => requestLines(server!).find((l) => l['requestId'] === id)!;
     expect(byId(plain.headers.get('x-request-id'))).toMatchObject({ prompt: PROMPT, answer });

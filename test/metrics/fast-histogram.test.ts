@@ -41,7 +41,10 @@ describe('FastHistogram', () => {
     expect(text).toContain('x_duration_seconds_bucket{le="+Inf",method="GET",status="200"} 2');
     expect(text).toContain('x_duration_seconds_count{method="POST",status="200"} 4');
     // The JSON form too, apart from prom-client's exemplar slots (exemplars are not enabled).
-    const withoutExemplars = (await reference.getMetricsAsJSON()).map((m) => ({ ...m, values: m.values.map((v) => Object.fromEntries(Object.entries(v).filter(([key]) => key !== 'exemplar'))) }));
+    const withoutExemplars = (await reference.getMetricsAsJSON()).map((m) => ({
+      ...m,
+      values: m.values.map((v) => Object.fromEntries(Object.entries(v).filter(([key]) => key !== 'exemplar'))),
+    }));
     expect(await fast.getMetricsAsJSON()).toEqual(withoutExemplars);
   });
 

@@ -18,8 +18,14 @@ describe('GET /metrics', () => {
     const base = mockConfig();
     server = await startTestServer({
       ...base,
-      providers: [{ name: 'local-mock', type: 'mock' }, { name: 'broken', type: 'mock', failure_rate: 1, fail_status: 503 }],
-      models: [...(base['models'] as object[]), { id: 'mock-broken', provider: 'broken', categories: ['text'], pricing: { input_per_1m: 1, output_per_1m: 1 } }],
+      providers: [
+        { name: 'local-mock', type: 'mock' },
+        { name: 'broken', type: 'mock', failure_rate: 1, fail_status: 503 },
+      ],
+      models: [
+        ...(base['models'] as object[]),
+        { id: 'mock-broken', provider: 'broken', categories: ['text'], pricing: { input_per_1m: 1, output_per_1m: 1 } },
+      ],
       routing: {
         circuit_breaker: { failures: 1, window_s: 60, cooldown_s: 600 },
         categories: { text: { policy: 'fixed', models: ['mock-broken', 'mock-fast'] }, code: { policy: 'bandit', models: ['mock-smart', 'mock-fast'] } },
@@ -73,7 +79,9 @@ describe('GET /metrics', () => {
     expect(sampleValue(text, 'switchboard_upstream_errors_total', { provider: 'broken', reason: 'upstream_unavailable' })).toBe(1);
     expect(sampleValue(text, 'switchboard_fallbacks_total', { from_model: 'mock-broken', to_model: 'mock-fast', reason: 'upstream_unavailable' })).toBe(1);
     // The code request went to mock-smart or mock-fast (the bandit samples); 5 answered in all.
-    const ok = parseSamples(text).filter((x) => x.name === 'switchboard_upstream_requests_total' && x.labels['provider'] === 'local-mock' && x.labels['outcome'] === 'ok');
+    const ok = parseSamples(text).filter(
+      (x) => x.name === 'switchboard_upstream_requests_total' && x.labels['provider'] === 'local-mock' && x.labels['outcome'] === 'ok',
+    );
     expect(ok.reduce((n, x) => n + x.value, 0)).toBe(5);
     expect(sampleValue(text, 'switchboard_tokens_total', { model: 'mock-fast', direction: 'input' })).toBeGreaterThan(0);
     expect(sampleValue(text, 'switchboard_tokens_total', { model: 'mock-fast', direction: 'output' })).toBeGreaterThan(0);
@@ -91,7 +99,9 @@ describe('GET /metrics', () => {
     expect(sampleValue(text, 'switchboard_circuit_breaker_state', { model: 'mock-fast' })).toBe(0);
     expect(sampleValue(text, 'switchboard_circuit_breaker_transitions_total', { model: 'mock-broken', state: 'open' })).toBe(1);
     expect(sampleValue(text, 'switchboard_rate_limited_requests_total', { limit: 'requests' })).toBe(1);
-    const mean = sampleValue(text, 'switchboard_bandit_posterior_mean', { policy: 'bandit', category: 'code', model: 'mock-smart' }) ?? sampleValue(text, 'switchboard_bandit_posterior_mean', { policy: 'bandit', category: 'code', model: 'mock-fast' });
+    const mean =
+      sampleValue(text, 'switchboard_bandit_posterior_mean', { policy: 'bandit', category: 'code', model: 'mock-smart' }) ??
+      sampleValue(text, 'switchboard_bandit_posterior_mean', { policy: 'bandit', category: 'code', model: 'mock-fast' });
     expect(mean).toBeGreaterThan(0);
     expect(mean).toBeLessThanOrEqual(1);
   });
@@ -132,7 +142,9 @@ describe('GET /metrics access', () => {
   });
 
   it('counts open streams in switchboard_active_streams', async () => {
-    const server = await startTestServer(mockConfig({ providers: [{ name: 'local-mock', type: 'mock', tokens_per_second: 50, reply: Array.from({ length: 25 }, (_, i) => `w${i}`).join(' ') }] }));
+    const server = await startTestServer(
+      mockConfig({ providers: [{ name: 'local-mock', type: 'mock', tokens_per_second: 50, reply: Array.from({ length: 25 }, (_, i) => `w${i}`).join(' ') }] }),
+    );
     try {
       const res = await fetch(`${server.url}/v1/chat/completions`, {
         method: 'POST',

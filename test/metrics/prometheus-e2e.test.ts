@@ -60,7 +60,9 @@ async function scalar(base: string, promql: string): Promise<number | undefined>
 }
 
 async function dashboardQueries(): Promise<string[]> {
-  const dashboard = JSON.parse(await readFile(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+  const dashboard = JSON.parse(await readFile(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8')) as {
+    panels: { targets?: { expr: string }[] }[];
+  };
   return dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
 }
 
@@ -98,10 +100,22 @@ describe('Prometheus scraping Switchboard', () => {
       join(dir, 'prometheus.yml'),
       stringify({
         global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        scrape_configs: [{ job_name: 'switchboard', scrape_interval: '1s', scrape_timeout: '1s', authorization: { type: 'Bearer', credentials: TOKEN }, static_configs: [{ targets: [target] }] }],
+        scrape_configs: [
+          {
+            job_name: 'switchboard',
+            scrape_interval: '1s',
+            scrape_timeout: '1s',
+            authorization: { type: 'Bearer', credentials: TOKEN },
+            static_configs: [{ targets: [target] }],
+          },
+        ],
       }),
     );
-    prometheus = spawn(binary, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    prometheus = spawn(
+      binary,
+      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     prometheus.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
     prometheus.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
     const base = `http://127.0.0.1:${port}`;

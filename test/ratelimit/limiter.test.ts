@@ -11,7 +11,11 @@ function principal(overrides: Partial<Principal> = {}): Principal {
 function setup(settings: RateLimitSettings = { default_rpm: 60, default_tpm: null }) {
   let now = T0;
   const store = new MemoryRateLimitStore();
-  const limiter = new RateLimiter(() => settings, () => now, store);
+  const limiter = new RateLimiter(
+    () => settings,
+    () => now,
+    store,
+  );
   return {
     limiter,
     store,

@@ -45,7 +45,10 @@ describe('/api/admin/accounts', () => {
       expect(res.status).toBe(400);
       expect((res.body as { error: string }).error).toMatch(/^name:/);
     }
-    const key = await request(server.url).post('/api/keys').set(auth(server.adminKey)).send({ scopes: ['keys', 'read', 'chat'] });
+    const key = await request(server.url)
+      .post('/api/keys')
+      .set(auth(server.adminKey))
+      .send({ scopes: ['keys', 'read', 'chat'] });
     const manager = (key.body as { key: string }).key;
     const refused = await request(server.url).get('/api/admin/accounts').set(auth(manager));
     expect(refused.status).toBe(403);
@@ -59,7 +62,9 @@ describe('/api/admin/accounts', () => {
     const byName = await request(server.url).post('/api/keys').set(auth(server.adminKey)).send({ account: 'owner' });
     expect(byId.body).toMatchObject({ account: id });
     expect(byName.body).toMatchObject({ account: id });
-    const own = await request(server.url).get('/api/key').set(auth((byId.body as { key: string }).key));
+    const own = await request(server.url)
+      .get('/api/key')
+      .set(auth((byId.body as { key: string }).key));
     expect(own.body).toMatchObject({ data: { account: id } });
   });
 });

@@ -35,8 +35,16 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-const openaiPost = (body: unknown) => request(server.url).post('/v1/chat/completions').set(auth).send(body as object);
-const anthropicPost = (body: unknown) => request(server.url).post('/v1/messages').set('x-api-key', TEST_ADMIN_KEY).send(body as object);
+const openaiPost = (body: unknown) =>
+  request(server.url)
+    .post('/v1/chat/completions')
+    .set(auth)
+    .send(body as object);
+const anthropicPost = (body: unknown) =>
+  request(server.url)
+    .post('/v1/messages')
+    .set('x-api-key', TEST_ADMIN_KEY)
+    .send(body as object);
 
 describe('bad input', () => {
   it('malformed JSON → 400 in each envelope', async () => {
@@ -79,7 +87,10 @@ describe('bad input', () => {
   });
 
   it('an image to a model without vision → 415', async () => {
-    const res = await openaiPost({ model: 'text-only', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }] });
+    const res = await openaiPost({
+      model: 'text-only',
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }],
+    });
     expect(res.status).toBe(415);
   });
 

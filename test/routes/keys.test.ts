@@ -27,7 +27,9 @@ async function createKey(caller: string, body: Record<string, unknown>): Promise
 }
 
 beforeAll(async () => {
-  server = await startTestServer(mockConfig({ auth: { admin_keys: ['bkb_' + 'a'.repeat(48)], max_keys_per_account: MAX_KEYS }, rate_limits: { default_rpm: DEFAULT_RPM } }));
+  server = await startTestServer(
+    mockConfig({ auth: { admin_keys: ['bkb_' + 'a'.repeat(48)], max_keys_per_account: MAX_KEYS }, rate_limits: { default_rpm: DEFAULT_RPM } }),
+  );
 });
 
 afterAll(async () => {
@@ -43,13 +45,28 @@ afterAll(async () => {
 describe('POST /api/keys', () => {
   it('returns the full key once, no-store, in the seed format, and stores only its hash', async () => {
     const account = await newAccount('format');
-    const res = await request(server.url).post('/api/keys').set(auth(server.adminKey)).send({ name: 'ci', account, limit: 5, limit_reset: 'weekly', expires_in_days: 30, allowed_ips: ['127.0.0.1', '::1', '10.0.0.0/8'], rate_limit_rpm: 30 });
+    const res = await request(server.url)
+      .post('/api/keys')
+      .set(auth(server.adminKey))
+      .send({ name: 'ci', account, limit: 5, limit_reset: 'weekly', expires_in_days: 30, allowed_ips: ['127.0.0.1', '::1', '10.0.0.0/8'], rate_limit_rpm: 30 });
     expect(res.status).toBe(201);
     expect(res.headers['cache-control']).toBe('no-store');
     const body = res.body as Record<string, unknown> & { key: string };
     createdKeys.push(body.key);
     expect(body.key).toMatch(/^bkb_[0-9a-f]{48}$/);
-    expect(body).toMatchObject({ name: 'ci', account, scopes: ['chat', 'read'], mode: 'live', disabled: false, limit: 5, usage: 0, limit_remaining: 5, limit_reset: 'weekly', rate_limit_rpm: 30, last_used_at: null });
+    expect(body).toMatchObject({
+      name: 'ci',
+      account,
+      scopes: ['chat', 'read'],
+      mode: 'live',
+      disabled: false,
+      limit: 5,
+      usage: 0,
+      limit_remaining: 5,
+      limit_reset: 'weekly',
+      rate_limit_rpm: 30,
+      last_used_at: null,
+    });
     expect(body['prefix']).toMatch(/^bkb_[0-9a-f]{4}\.\.\.[0-9a-f]{4}$/);
     expect(Date.parse(body['expires_at'] as string) - Date.now()).toBeGreaterThan(29 * 86_400_000);
     const rows = server.gateway.database.sqlite.prepare('SELECT * FROM api_keys').all();
@@ -59,7 +76,23 @@ describe('POST /api/keys', () => {
     expect(list.status).toBe(200);
     expect(JSON.stringify(list.body)).not.toContain(body.key);
     const item = (list.body as { keys: Record<string, unknown>[] }).keys[0]!;
-    for (const field of ['id', 'name', 'prefix', 'created_at', 'last_used_at', 'disabled', 'scopes', 'mode', 'limit', 'usage', 'limit_remaining', 'limit_reset', 'expires_at', 'allowed_ips']) expect(item).toHaveProperty(field);
+    for (const field of [
+      'id',
+      'name',
+      'prefix',
+      'created_at',
+      'last_used_at',
+      'disabled',
+      'scopes',
+      'mode',
+      'limit',
+      'usage',
+      'limit_remaining',
+      'limit_reset',
+      'expires_at',
+      'allowed_ips',
+    ])
+      expect(item).toHaveProperty(field);
   });
 
   it('pages with offset and limit', async () => {
@@ -177,7 +210,18 @@ describe('GET /api/key', () => {
     const res = await request(server.url).get('/api/key').set(auth(key));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      data: expect.objectContaining({ id, label: expect.stringMatching(/^bkb_/), usage: 0, limit: 1.5, limit_remaining: 1.5, limit_reset: 'daily', rate_limit_rpm: DEFAULT_RPM, scopes: ['chat', 'read'], mode: 'test', expires_at: null }),
+      data: expect.objectContaining({
+        id,
+        label: expect.stringMatching(/^bkb_/),
+        usage: 0,
+        limit: 1.5,
+        limit_remaining: 1.5,
+        limit_reset: 'daily',
+        rate_limit_rpm: DEFAULT_RPM,
+        scopes: ['chat', 'read'],
+        mode: 'test',
+        expires_at: null,
+      }),
     });
     const admin = await request(server.url).get('/api/key').set(auth(server.adminKey));
     expect(admin.body).toMatchObject({ data: { limit: null, scopes: ['chat', 'read', 'keys', 'admin'] } });
@@ -209,13 +253,29 @@ describe('isolation and escalation', () => {
 
   it('a keys-scoped key cannot mint, widen or manage beyond itself', async () => {
     const account = await newAccount('escalation');
-    const { key: manager, id: managerId } = await createKey(server.adminKey, { account, scopes: ['keys', 'read'], limit: 10, limit_reset: 'monthly', rate_limit_rpm: 20 });
+    const { key: manager, id: managerId } = await createKey(server.adminKey, {
+      account,
+      scopes: ['keys', 'read'],
+      limit: 10,
+      limit_reset: 'monthly',
+      rate_limit_rpm: 20,
+    });
     const { id: adminKeyId } = await createKey(server.adminKey, { account, scopes: ['admin'] });
 
-    const adminMint = await request(server.url).post('/api/keys').set(auth(manager)).send({ scopes: ['admin'] });
+    const adminMint = await request(server.url)
+      .post('/api/keys')
+      .set(auth(manager))
+      .send({ scopes: ['admin'] });
     expect(adminMint.status).toBe(403);
     expect((adminMint.body as { error: string }).error).toContain('"admin"');
-    expect((await request(server.url).post('/api/keys').set(auth(manager)).send({ scopes: ['chat'] })).status).toBe(403);
+    expect(
+      (
+        await request(server.url)
+          .post('/api/keys')
+          .set(auth(manager))
+          .send({ scopes: ['chat'] })
+      ).status,
+    ).toBe(403);
     expect((await request(server.url).post('/api/keys').set(auth(manager)).send({ limit: 11 })).status).toBe(403);
     expect((await request(server.url).post('/api/keys').set(auth(manager)).send({ limit: null })).status).toBe(403);
     expect((await request(server.url).post('/api/keys').set(auth(manager)).send({ limit: 5, limit_reset: 'daily' })).status).toBe(403);
@@ -224,14 +284,28 @@ describe('isolation and escalation', () => {
     // Omitted fields inherit the creator's bounds.
     const child = await createKey(manager, { name: 'child' });
     expect(child.body).toMatchObject({ scopes: ['read'], limit: 10, limit_reset: 'monthly', rate_limit_rpm: 20 });
-    expect((await request(server.url).patch(`/api/keys/${child.id}`).set(auth(manager)).send({ scopes: ['read', 'chat'] })).status).toBe(403);
+    expect(
+      (
+        await request(server.url)
+          .patch(`/api/keys/${child.id}`)
+          .set(auth(manager))
+          .send({ scopes: ['read', 'chat'] })
+      ).status,
+    ).toBe(403);
     expect((await request(server.url).patch(`/api/keys/${child.id}`).set(auth(manager)).send({ limit: 50 })).status).toBe(403);
     await request(server.url).patch(`/api/keys/${child.id}`).set(auth(manager)).send({ limit: 2, name: 'narrower' }).expect(200);
 
     // It may not touch a key holding a scope it lacks, nor widen itself.
     expect((await request(server.url).delete(`/api/keys/${adminKeyId}`).set(auth(manager))).status).toBe(403);
     expect((await request(server.url).patch(`/api/keys/${adminKeyId}`).set(auth(manager)).send({ disabled: true })).status).toBe(403);
-    expect((await request(server.url).patch(`/api/keys/${managerId}`).set(auth(manager)).send({ scopes: ['keys', 'read', 'admin'] })).status).toBe(403);
+    expect(
+      (
+        await request(server.url)
+          .patch(`/api/keys/${managerId}`)
+          .set(auth(manager))
+          .send({ scopes: ['keys', 'read', 'admin'] })
+      ).status,
+    ).toBe(403);
 
     // A wider key disabled by an admin cannot be re-enabled by a narrower one.
     const wide = await createKey(server.adminKey, { account, scopes: ['read'], limit: 100 });
@@ -252,11 +326,31 @@ describe('PATCH /api/keys/:id input', () => {
     const account = await newAccount('patching');
     const { id } = await createKey(server.adminKey, { account });
     const expiresAt = new Date(Date.now() + 10 * 86_400_000).toISOString();
-    const res = await request(server.url).patch(`/api/keys/${id}`).set(auth(server.adminKey)).send({ name: 'renamed', scopes: ['read'], limit: 0, limit_reset: 'daily', allowed_ips: ['::1'], rate_limit_rpm: 5, expires_at: expiresAt });
+    const res = await request(server.url)
+      .patch(`/api/keys/${id}`)
+      .set(auth(server.adminKey))
+      .send({ name: 'renamed', scopes: ['read'], limit: 0, limit_reset: 'daily', allowed_ips: ['::1'], rate_limit_rpm: 5, expires_at: expiresAt });
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toMatchObject({ id, name: 'renamed', scopes: ['read'], limit: 0, limit_remaining: 0, limit_reset: 'daily', allowed_ips: ['::1'], rate_limit_rpm: 5, expires_at: expiresAt });
-    for (const [body, field] of [[{ mode: 'test' }, 'mode'], [{ name: 'y'.repeat(101) }, 'name'], [{ disabled: 'yes' }, 'disabled'], [{ limit: -0.5 }, 'limit'], [{ allowed_ips: ['1.2.3.4/40'] }, 'allowed_ips'], [{ expires_at: '2000-01-01T00:00:00Z' }, 'expires_at']] as const) {
+    expect(res.body).toMatchObject({
+      id,
+      name: 'renamed',
+      scopes: ['read'],
+      limit: 0,
+      limit_remaining: 0,
+      limit_reset: 'daily',
+      allowed_ips: ['::1'],
+      rate_limit_rpm: 5,
+      expires_at: expiresAt,
+    });
+    for (const [body, field] of [
+      [{ mode: 'test' }, 'mode'],
+      [{ name: 'y'.repeat(101) }, 'name'],
+      [{ disabled: 'yes' }, 'disabled'],
+      [{ limit: -0.5 }, 'limit'],
+      [{ allowed_ips: ['1.2.3.4/40'] }, 'allowed_ips'],
+      [{ expires_at: '2000-01-01T00:00:00Z' }, 'expires_at'],
+    ] as const) {
       const bad = await request(server.url).patch(`/api/keys/${id}`).set(auth(server.adminKey)).send(body);
       expect(bad.status, JSON.stringify(body)).toBe(400);
       expect((bad.body as { error: string }).error.startsWith(`${field}:`)).toBe(true);
@@ -268,7 +362,10 @@ describe('allowed_ips behind a trusted proxy', () => {
   it('believes X-Forwarded-For only when server.trust_proxy is set', async () => {
     const proxied = await startTestServer(mockConfig({ server: { trust_proxy: true } }));
     try {
-      const created = await request(proxied.url).post('/api/keys').set(auth(proxied.adminKey)).send({ allowed_ips: ['203.0.113.0/24', '2001:db8::/32'] });
+      const created = await request(proxied.url)
+        .post('/api/keys')
+        .set(auth(proxied.adminKey))
+        .send({ allowed_ips: ['203.0.113.0/24', '2001:db8::/32'] });
       const key = (created.body as { key: string }).key;
       createdKeys.push(key);
       await request(proxied.url).get('/api/key').set(auth(key)).set('x-forwarded-for', '203.0.113.7').expect(200);

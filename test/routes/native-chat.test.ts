@@ -24,7 +24,10 @@ async function keyForNewAccount(name: string): Promise<string> {
   const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
   const account = await request(server.url).post('/api/admin/accounts').set(admin).send({ name });
   expect(account.status).toBe(201);
-  const key = await request(server.url).post('/api/keys').set(admin).send({ name: `${name}-key`, account: account.body.id });
+  const key = await request(server.url)
+    .post('/api/keys')
+    .set(admin)
+    .send({ name: `${name}-key`, account: account.body.id });
   expect(key.status).toBe(201);
   return key.body.key as string;
 }
@@ -117,7 +120,11 @@ describe('POST /api/chat conversations', () => {
     expect(tokensText(first.events)).toBe(FAKE_DEFAULT_TEXT);
     const conversationId = first.events[0]!['conversationId'] as string;
 
-    const second = await nativeChat(server.url, TEST_ADMIN_KEY, { model: 'gpt-fake', conversationId, messages: [{ role: 'user', content: 'What is my name?' }] });
+    const second = await nativeChat(server.url, TEST_ADMIN_KEY, {
+      model: 'gpt-fake',
+      conversationId,
+      messages: [{ role: 'user', content: 'What is my name?' }],
+    });
     expect(second.status).toBe(200);
     expect(second.events[0]).toMatchObject({ type: 'meta', conversationId });
     expect(lastUpstreamMessages()).toEqual([
@@ -219,7 +226,12 @@ describe('POST /api/chat validation and billing', () => {
   it('answers JSON errors before the stream starts', async () => {
     expect((await nativeChat(server.url, TEST_ADMIN_KEY, {})).status).toBe(400);
     expect((await nativeChat(server.url, TEST_ADMIN_KEY, { messages: [] })).status).toBe(400);
-    const assistantLast = await nativeChat(server.url, TEST_ADMIN_KEY, { messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }] });
+    const assistantLast = await nativeChat(server.url, TEST_ADMIN_KEY, {
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'b' },
+      ],
+    });
     expect(assistantLast.status).toBe(400);
     const noKey = await nativeChat(server.url, 'bkb_' + '0'.repeat(48), { messages: [{ role: 'user', content: 'a' }] });
     expect(noKey.status).toBe(401);
@@ -228,7 +240,10 @@ describe('POST /api/chat validation and billing', () => {
 
   it('needs the chat scope', async () => {
     const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
-    const created = await request(server.url).post('/api/keys').set(admin).send({ name: 'reader', scopes: ['read'] });
+    const created = await request(server.url)
+      .post('/api/keys')
+      .set(admin)
+      .send({ name: 'reader', scopes: ['read'] });
     const res = await nativeChat(server.url, created.body.key as string, { messages: [{ role: 'user', content: 'a' }] });
     expect(res.status).toBe(403);
   });
@@ -258,8 +273,18 @@ describe('POST /api/chat validation and billing', () => {
       logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     };
     const conversations = new ConversationStore(live.database.db, Date.now);
-    const app = createApp({ gateway: refusing, db: live.database.db, keyStore: live.keyStore, isDraining: () => false, startedAt: Date.now(), apiRoutes: [nativeChatRoutes({ gateway: refusing, conversations })] });
-    const res = await request(app).post('/api/chat').set('Authorization', `Bearer ${TEST_ADMIN_KEY}`).send({ messages: [{ role: 'user', content: 'hi' }] });
+    const app = createApp({
+      gateway: refusing,
+      db: live.database.db,
+      keyStore: live.keyStore,
+      isDraining: () => false,
+      startedAt: Date.now(),
+      apiRoutes: [nativeChatRoutes({ gateway: refusing, conversations })],
+    });
+    const res = await request(app)
+      .post('/api/chat')
+      .set('Authorization', `Bearer ${TEST_ADMIN_KEY}`)
+      .send({ messages: [{ role: 'user', content: 'hi' }] });
     expect(res.status).toBe(402);
     expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(parseNativeSse(res.text)).toEqual([{ type: 'error', error: 'Insufficient credits', code: 'insufficient_credits' }]);

@@ -23,7 +23,10 @@ function banditConfig(extra: Record<string, unknown> = {}): Record<string, unkno
 }
 
 async function chat(url: string, prompt: string, key = TEST_ADMIN_KEY): Promise<{ requestId: string; model: string }> {
-  const res = await request(url).post('/v1/chat/completions').set('Authorization', `Bearer ${key}`).send({ messages: [{ role: 'user', content: prompt }] });
+  const res = await request(url)
+    .post('/v1/chat/completions')
+    .set('Authorization', `Bearer ${key}`)
+    .send({ messages: [{ role: 'user', content: prompt }] });
   expect(res.status).toBe(200);
   return { requestId: res.headers['x-request-id'] as string, model: res.body.model as string };
 }
@@ -65,7 +68,12 @@ describe('routing API', () => {
     server = await startTestServer(banditConfig());
     const account = await request(server.url).post('/api/admin/accounts').set(admin).send({ name: 'team-b' });
     otherKey = (await request(server.url).post('/api/keys').set(admin).send({ name: 'b', account: account.body.id })).body.key as string;
-    readKey = (await request(server.url).post('/api/keys').set(admin).send({ name: 'r', scopes: ['read'] })).body.key as string;
+    readKey = (
+      await request(server.url)
+        .post('/api/keys')
+        .set(admin)
+        .send({ name: 'r', scopes: ['read'] })
+    ).body.key as string;
   });
   afterAll(async () => server?.close());
 
@@ -150,7 +158,11 @@ describe('routing API', () => {
     const { requestId } = await chat(server.url, CODE_PROMPT);
     const db = server.gateway.database.db;
     await waitFor(async () => db.selectFrom('request_logs').select('request_id').where('request_id', '=', requestId).executeTakeFirst());
-    const send = (body: unknown, key = TEST_ADMIN_KEY) => request(server.url).post('/api/feedback').set('Authorization', `Bearer ${key}`).send(body as object);
+    const send = (body: unknown, key = TEST_ADMIN_KEY) =>
+      request(server.url)
+        .post('/api/feedback')
+        .set('Authorization', `Bearer ${key}`)
+        .send(body as object);
 
     expect((await send({ requestId, score: 0.5 }, otherKey)).status).toBe(404);
     expect((await send({ requestId: 'req_unknown', score: 0.5 })).status).toBe(404);

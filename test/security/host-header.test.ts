@@ -46,7 +46,16 @@ describe('the Host header and forwarding headers change nothing', () => {
   }
 
   it('path tricks never reach an admin handler without a key', async () => {
-    const paths = ['/api/admin/vault/', '/api/admin/vault;x', '/API/ADMIN/VAULT', '//api/admin/vault', '/healthz/../api/admin/vault', '/api/admin/vault%2F..%2F..%2Fhealthz', '/api/admin/vault?x=/healthz', '/./api/admin/vault'];
+    const paths = [
+      '/api/admin/vault/',
+      '/api/admin/vault;x',
+      '/API/ADMIN/VAULT',
+      '//api/admin/vault',
+      '/healthz/../api/admin/vault',
+      '/api/admin/vault%2F..%2F..%2Fhealthz',
+      '/api/admin/vault?x=/healthz',
+      '/./api/admin/vault',
+    ];
     for (const path of paths) {
       const variants: Record<string, string>[] = [{}, { Host: 'admin.internal', 'X-Original-URL': '/api/admin/vault' }];
       for (const headers of variants) {

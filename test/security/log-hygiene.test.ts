@@ -31,12 +31,17 @@ afterAll(async () => {
 
 const json = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
 const post = (path: string, headers: Record<string, string>, body: unknown) =>
-  fetch(`${server.url}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  fetch(`${server.url}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }).then(async (r) => ({
+    status: r.status,
+    text: await r.text(),
+  }));
 
 describe('log hygiene', () => {
   it('a busy session logs no key, vault value, upstream credential or prompt', async () => {
     const adminJson = { ...admin, 'content-type': 'application/json' };
-    expect((await fetch(`${server.url}/api/admin/vault/openai`, { method: 'PUT', headers: adminJson, body: JSON.stringify({ value: VAULT_VALUE }) })).status).toBe(201);
+    expect(
+      (await fetch(`${server.url}/api/admin/vault/openai`, { method: 'PUT', headers: adminJson, body: JSON.stringify({ value: VAULT_VALUE }) })).status,
+    ).toBe(201);
     await fetch(`${server.url}/api/admin/vault/bad%20name`, { method: 'PUT', headers: adminJson, body: JSON.stringify({ value: OTHER_VAULT_VALUE }) });
     await fetch(`${server.url}/api/admin/vault/other`, { method: 'PUT', headers: adminJson, body: JSON.stringify({ value: OTHER_VAULT_VALUE }) });
     await fetch(`${server.url}/api/admin/vault/other`, { method: 'PUT', headers: adminJson, body: `{"value": "${OTHER_VAULT_VALUE}"` });
@@ -45,13 +50,24 @@ describe('log hygiene', () => {
     expect(created.status).toBe(201);
     userKey = (JSON.parse(created.text) as { key: string }).key;
 
-    const messages = [{ role: 'system', content: SYSTEM }, { role: 'user', content: PROMPT }];
+    const messages = [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: PROMPT },
+    ];
     for (const key of [TEST_ADMIN_KEY, userKey]) {
       expect((await post('/v1/chat/completions', json(key), { model: 'gpt-fake', messages })).status).toBe(200);
       expect((await post('/v1/chat/completions', json(key), { model: 'gpt-fake', stream: true, messages })).status).toBe(200);
       expect((await post('/v1/chat/completions', json(key), { model: 'mock-fast', messages })).status).toBe(200);
     }
-    expect((await post('/v1/messages', { 'x-api-key': userKey, 'content-type': 'application/json' }, { model: 'gpt-fake', max_tokens: 64, system: SYSTEM, messages: [{ role: 'user', content: PROMPT }] })).status).toBe(200);
+    expect(
+      (
+        await post(
+          '/v1/messages',
+          { 'x-api-key': userKey, 'content-type': 'application/json' },
+          { model: 'gpt-fake', max_tokens: 64, system: SYSTEM, messages: [{ role: 'user', content: PROMPT }] },
+        )
+      ).status,
+    ).toBe(200);
     await post('/api/chat', json(userKey), { messages: [{ role: 'user', content: PROMPT }] });
     await post('/api/route', json(userKey), { prompt: PROMPT });
 
@@ -62,16 +78,24 @@ describe('log hygiene', () => {
     await post('/v1/chat/completions', json(userKey), { model: 'gpt-fake', stream: true, messages });
     // Upstreams that echo the credential they were sent (as some OpenAI-compatible servers do).
     for (const status of [401, 400, 500]) {
-      upstream.setBehaviour({ kind: 'status', status, body: { error: { message: `Incorrect API key provided: ${VAULT_VALUE}; prompt was ${PROMPT}`, type: 'invalid_request_error', code: 'invalid_api_key' } } });
+      upstream.setBehaviour({
+        kind: 'status',
+        status,
+        body: {
+          error: { message: `Incorrect API key provided: ${VAULT_VALUE}; prompt was ${PROMPT}`, type: 'invalid_request_error', code: 'invalid_api_key' },
+        },
+      });
       const res = await post('/v1/chat/completions', json(userKey), { model: 'gpt-fake', messages });
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.text).not.toContain(VAULT_VALUE);
     }
     upstream.setBehaviour({ kind: 'ok' });
     await post('/v1/chat/completions', json(userKey), `{"model":"gpt-fake","messages":[{"role":"user","content":"${PROMPT}"}`);
-    await post('/v1/chat/completions', json(userKey), { model: "no-such-model", messages });
+    await post('/v1/chat/completions', json(userKey), { model: 'no-such-model', messages });
     await post('/v1/chat/completions', json(userKey), { model: 'gpt-fake', messages: PROMPT });
-    expect((await post('/v1/chat/completions', json(userKey.slice(0, -1) + (userKey.endsWith('0') ? '1' : '0')), { model: 'gpt-fake', messages })).status).toBe(401);
+    expect((await post('/v1/chat/completions', json(userKey.slice(0, -1) + (userKey.endsWith('0') ? '1' : '0')), { model: 'gpt-fake', messages })).status).toBe(
+      401,
+    );
     expect((await post('/v1/chat/completions', json(`${userKey}${tag}`), { model: 'gpt-fake', messages })).status).toBe(401);
     await fetch(`${server.url}/api/keys?name=${encodeURIComponent(userKey)}`, { headers: { 'x-api-key': userKey } });
 

@@ -31,7 +31,7 @@ const JUNK: Record<string, Buffer> = {
   'basic auth': b(`Basic ${Buffer.from(`admin:${TEST_ADMIN_KEY}`).toString('base64')}`),
   'dots only': b('Bearer ..'),
   'alg none jwt': b(`Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"default","scope":"admin"}').toString('base64url')}.`),
-  'json': b('{"key":"bkb_x","admin":true}'),
+  json: b('{"key":"bkb_x","admin":true}'),
   'path traversal': b('Bearer ../../etc/passwd'),
   'template injection': b('Bearer ${SWITCHBOARD_MASTER_KEY}{{7*7}}'),
 };
@@ -77,7 +77,11 @@ describe('malformed credentials are a 401 and nothing else', () => {
 
   it('NUL bytes that do reach an auth scheme (e.g. behind a lenient proxy) are rejected too', async () => {
     for (const { authenticator } of server.gateway.runtime().authenticators) {
-      for (const value of [`Bearer ${TEST_ADMIN_KEY}\u0000`, `Bearer bkb_${'\u0000'.repeat(48)}`, `Bearer ${TEST_ADMIN_KEY.slice(0, 20)}\u0000${TEST_ADMIN_KEY.slice(20)}`]) {
+      for (const value of [
+        `Bearer ${TEST_ADMIN_KEY}\u0000`,
+        `Bearer bkb_${'\u0000'.repeat(48)}`,
+        `Bearer ${TEST_ADMIN_KEY.slice(0, 20)}\u0000${TEST_ADMIN_KEY.slice(20)}`,
+      ]) {
         for (const headers of [{ authorization: value }, { 'x-api-key': value.slice(7) }]) {
           let outcome: unknown;
           try {
@@ -92,14 +96,16 @@ describe('malformed credentials are a 401 and nothing else', () => {
   });
 
   it('a duplicated Authorization header does not authenticate on the strength of either copy', async () => {
-    const raw = Buffer.from(`GET /api/admin/vault HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer junk\r\nAuthorization: Bearer ${TEST_ADMIN_KEY}\r\n\r\n`);
+    const raw = Buffer.from(
+      `GET /api/admin/vault HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer junk\r\nAuthorization: Bearer ${TEST_ADMIN_KEY}\r\n\r\n`,
+    );
     const res = await rawBytes(server.url, raw);
     expect([400, 401]).toContain(res.status);
   });
 
   it('logs none of the junk', () => {
     const logs = server.logs.join('\n');
-    expect(logs).not.toContain("OR 1=1");
+    expect(logs).not.toContain('OR 1=1');
     expect(logs).not.toContain('Zx9/+Zx9/+');
     expect(logs).not.toContain(TEST_ADMIN_KEY);
   });
@@ -108,7 +114,9 @@ describe('malformed credentials are a 401 and nothing else', () => {
 describe('with the jwt scheme enabled as well', () => {
   let both: TestServer;
   beforeAll(async () => {
-    both = await startTestServer(mockConfig({ auth: { admin_keys: [TEST_ADMIN_KEY], schemes: ['api-key', { type: 'jwt', secret: 'a-shared-secret-of-at-least-32-bytes!!' }] } }));
+    both = await startTestServer(
+      mockConfig({ auth: { admin_keys: [TEST_ADMIN_KEY], schemes: ['api-key', { type: 'jwt', secret: 'a-shared-secret-of-at-least-32-bytes!!' }] } }),
+    );
   });
   afterAll(async () => both?.close());
 

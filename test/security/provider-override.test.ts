@@ -22,7 +22,13 @@ beforeAll(async () => {
   attackerHost = new URL(decoy.url).host;
   const config = upstreamConfig(upstream.url);
   const models = config['models'] as Record<string, unknown>[];
-  models.push({ id: 'embed-fake', provider: 'upstream', upstream_model: 'fake-embedding', capabilities: ['embeddings'], pricing: { input_per_1m: 0.1, output_per_1m: 0 } });
+  models.push({
+    id: 'embed-fake',
+    provider: 'upstream',
+    upstream_model: 'fake-embedding',
+    capabilities: ['embeddings'],
+    pricing: { input_per_1m: 0.1, output_per_1m: 0 },
+  });
   server = await startTestServer(config);
   await grantCredits(server.url);
 });
@@ -90,9 +96,19 @@ function expectClean(recorded: RecordedRequest, opts: { checkBody: boolean }): v
 
 const CASES: { name: string; path: string; body: Record<string, unknown>; checkBody: boolean }[] = [
   { name: 'OpenAI chat', path: '/v1/chat/completions', body: { model: 'gpt-fake', messages: [{ role: 'user', content: 'hi' }] }, checkBody: true },
-  { name: 'OpenAI chat, streamed', path: '/v1/chat/completions', body: { model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'hi' }] }, checkBody: true },
+  {
+    name: 'OpenAI chat, streamed',
+    path: '/v1/chat/completions',
+    body: { model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'hi' }] },
+    checkBody: true,
+  },
   { name: 'OpenRouter path', path: '/api/v1/chat/completions', body: { model: 'gpt-fake', messages: [{ role: 'user', content: 'hi' }] }, checkBody: true },
-  { name: 'Anthropic messages', path: '/v1/messages', body: { model: 'gpt-fake', max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] }, checkBody: true },
+  {
+    name: 'Anthropic messages',
+    path: '/v1/messages',
+    body: { model: 'gpt-fake', max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] },
+    checkBody: true,
+  },
   { name: 'native SSE chat', path: '/api/chat', body: { model: 'gpt-fake', messages: [{ role: 'user', content: 'hi' }] }, checkBody: true },
   // The passthrough forwards the body as sent: checked for headers and address here, body below.
   { name: 'embeddings passthrough', path: '/v1/embeddings', body: { model: 'embed-fake', input: 'hi' }, checkBody: false },
@@ -102,7 +118,13 @@ describe('no request field or header redirects a provider or swaps its credentia
   for (const c of CASES) {
     it(c.name, async () => {
       const before = upstream.requests.length;
-      const res = await rawRequest(server.url, 'POST', c.path, { ...attackHeaders(), Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' }, attackBody(c.body));
+      const res = await rawRequest(
+        server.url,
+        'POST',
+        c.path,
+        { ...attackHeaders(), Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' },
+        attackBody(c.body),
+      );
       expect(res.status, res.body).toBe(200);
       expect(upstream.requests.length).toBe(before + 1);
       expectClean(upstream.requests.at(-1)!, { checkBody: c.checkBody });
@@ -111,14 +133,26 @@ describe('no request field or header redirects a provider or swaps its credentia
   }
 
   it('the client key sent as X-Api-Key is not forwarded either', async () => {
-    const res = await rawRequest(server.url, 'POST', '/v1/messages', { 'X-Api-Key': TEST_ADMIN_KEY, 'Content-Type': 'application/json', 'Anthropic-Version': '2023-06-01' }, JSON.stringify({ model: 'gpt-fake', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }));
+    const res = await rawRequest(
+      server.url,
+      'POST',
+      '/v1/messages',
+      { 'X-Api-Key': TEST_ADMIN_KEY, 'Content-Type': 'application/json', 'Anthropic-Version': '2023-06-01' },
+      JSON.stringify({ model: 'gpt-fake', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
+    );
     expect(res.status).toBe(200);
     expectClean(upstream.requests.at(-1)!, { checkBody: true });
   });
 
   it('an absolute-form request target naming another host is served (or refused) locally, never proxied', async () => {
     const before = upstream.requests.length;
-    const res = await rawRequest(server.url, 'POST', `${attackerUrl}/chat/completions`, { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' }, JSON.stringify({ model: 'gpt-fake', messages: [{ role: 'user', content: 'hi' }] }));
+    const res = await rawRequest(
+      server.url,
+      'POST',
+      `${attackerUrl}/chat/completions`,
+      { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' },
+      JSON.stringify({ model: 'gpt-fake', messages: [{ role: 'user', content: 'hi' }] }),
+    );
     expect([200, 404]).toContain(res.status);
     if (res.status === 200) expectClean(upstream.requests.at(before)!, { checkBody: true });
     expect(decoy.requests).toHaveLength(0);
@@ -127,7 +161,13 @@ describe('no request field or header redirects a provider or swaps its credentia
   // An OpenAI-compatible upstream that honours `api_base` / `api_key` in the body (LiteLLM-style
   // proxies) could otherwise be redirected by a client: only documented fields are forwarded.
   it('the embeddings passthrough does not forward api_base / base_url / api_key body fields', async () => {
-    const res = await rawRequest(server.url, 'POST', '/v1/embeddings', { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' }, attackBody({ model: 'embed-fake', input: 'hi' }));
+    const res = await rawRequest(
+      server.url,
+      'POST',
+      '/v1/embeddings',
+      { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' },
+      attackBody({ model: 'embed-fake', input: 'hi' }),
+    );
     expect(res.status).toBe(200);
     expectClean(upstream.requests.at(-1)!, { checkBody: true });
   });

@@ -14,14 +14,21 @@ export function upstreamConfig(baseUrl: string, apiKey = UPSTREAM_KEY, overrides
     ...base,
     rate_limits: { default_rpm: 100000 },
     providers: [...(base['providers'] as unknown[]), { name: 'upstream', type: 'openai', base_url: baseUrl, api_key: apiKey, timeout_ms: 5000 }],
-    models: [...(base['models'] as unknown[]), { id: 'gpt-fake', provider: 'upstream', upstream_model: 'fake-model', categories: ['text'], pricing: { input_per_1m: 1, output_per_1m: 1 } }],
+    models: [
+      ...(base['models'] as unknown[]),
+      { id: 'gpt-fake', provider: 'upstream', upstream_model: 'fake-model', categories: ['text'], pricing: { input_per_1m: 1, output_per_1m: 1 } },
+    ],
     ...overrides,
   };
 }
 
 /** Gives the account credits when a credits route exists (billing may be unmetered). */
 export async function grantCredits(url: string, accountId = 'default', amount = 100): Promise<void> {
-  const res = await fetch(`${url}/api/admin/accounts/${accountId}/credits`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ amount, note: 'test' }) });
+  const res = await fetch(`${url}/api/admin/accounts/${accountId}/credits`, {
+    method: 'POST',
+    headers: { ...admin, 'content-type': 'application/json' },
+    body: JSON.stringify({ amount, note: 'test' }),
+  });
   if (res.status !== 404 && res.status >= 300) throw new Error(`granting credits failed: ${res.status}`);
   await res.arrayBuffer();
 }
@@ -66,7 +73,10 @@ export function rawBytes(url: string, bytes: Buffer): Promise<{ status: number; 
 /** A request whose one header value is given as raw bytes. */
 export function requestBytes(method: string, path: string, headerName: string, value: Buffer, body = ''): Buffer {
   return Buffer.concat([
-    Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${headerName}: `, 'latin1'),
+    Buffer.from(
+      `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${headerName}: `,
+      'latin1',
+    ),
     value,
     Buffer.from(`\r\n\r\n${body}`, 'utf8'),
   ]);
