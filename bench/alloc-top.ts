@@ -15,7 +15,11 @@ interface AllocationNode {
 const [file, requests, n = '30'] = process.argv.slice(2);
 if (!file) throw new Error('usage: alloc-top.ts <file.heapprofile> [requests] [N]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as { head: AllocationNode };
-const shortUrl = (url: string) => url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, 'node_modules/').replace(/.*\/(src|plugins|bench)\//, '$1/');
+const shortUrl = (url: string) =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/.*\/node_modules\//, 'node_modules/')
+    .replace(/.*\/(src|plugins|bench)\//, '$1/');
 const bySite = new Map<string, number>();
 let total = 0;
 const walk = (node: AllocationNode): void => {

@@ -31,9 +31,18 @@ function oldAppend(db: Kysely<Database>, entry: LedgerEntryInput) {
     return trx
       .insertInto('ledger')
       .values({
-        account_id: entry.accountId, type: entry.type, amount_micros: entry.amountMicros, balance_after_micros: balanceAfter,
-        cost_micros: entry.costMicros ?? null, key_id: entry.keyId ?? null, request_id: entry.requestId ?? null, model: entry.model ?? null,
-        input_tokens: entry.inputTokens ?? null, output_tokens: entry.outputTokens ?? null, note: entry.note ?? null, created_at: new Date().toISOString(),
+        account_id: entry.accountId,
+        type: entry.type,
+        amount_micros: entry.amountMicros,
+        balance_after_micros: balanceAfter,
+        cost_micros: entry.costMicros ?? null,
+        key_id: entry.keyId ?? null,
+        request_id: entry.requestId ?? null,
+        model: entry.model ?? null,
+        input_tokens: entry.inputTokens ?? null,
+        output_tokens: entry.outputTokens ?? null,
+        note: entry.note ?? null,
+        created_at: new Date().toISOString(),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -43,7 +52,9 @@ function oldAppend(db: Kysely<Database>, entry: LedgerEntryInput) {
 async function measure(label: string, charge: (i: number) => Promise<unknown>, concurrency: number): Promise<void> {
   const run = async (count: number, offset: number) => {
     if (concurrency === 1) for (let i = 0; i < count; i++) await charge(offset + i);
-    else for (let i = 0; i < count; i += concurrency) await Promise.all(Array.from({ length: Math.min(concurrency, count - i) }, (_, j) => charge(offset + i + j)));
+    else
+      for (let i = 0; i < count; i += concurrency)
+        await Promise.all(Array.from({ length: Math.min(concurrency, count - i) }, (_, j) => charge(offset + i + j)));
   };
   await run(500, 0); // warm-up
   const wall: number[] = [];
@@ -79,7 +90,18 @@ async function main(): Promise<void> {
     });
     await billing.credit({ accountId: 'port', type: 'grant', amountMicros: 1e12 });
     const principal: Principal = { accountId: 'port', keyId: 'k1', scopes: ['chat'], mode: 'live', rateLimitRpm: null, scheme: 'api-key' };
-    const usage = (accountId: string, i: number): LedgerEntryInput => ({ accountId, type: 'usage', amountMicros: -1_234, costMicros: 1_234, keyId: 'k1', requestId: `req-${i}`, model: 'mock-fast', inputTokens: 12, outputTokens: 34, allowNegative: true });
+    const usage = (accountId: string, i: number): LedgerEntryInput => ({
+      accountId,
+      type: 'usage',
+      amountMicros: -1_234,
+      costMicros: 1_234,
+      keyId: 'k1',
+      requestId: `req-${i}`,
+      model: 'mock-fast',
+      inputTokens: 12,
+      outputTokens: 34,
+      allowNegative: true,
+    });
 
     console.log(`${N} charges per round, best–worst of ${ROUNDS} rounds; Node ${process.version}; temp file DB (WAL, synchronous=NORMAL)\n`);
     console.log('| path | concurrency | wall µs/charge | CPU µs/charge |');
@@ -87,10 +109,14 @@ async function main(): Promise<void> {
     for (const c of [1, CONCURRENCY]) {
       await measure('before: Kysely transaction per charge', (i) => oldAppend(handle.db, usage('old', i)), c);
       await measure('after: Ledger.append (group commit)', (i) => ledger.append(usage('new', i)), c);
-      await measure('after: LedgerBilling reserve + settle', async (i) => {
-        const r = await billing.reserve(principal, { requestId: `p${i}`, modelId: 'mock-fast', maxCostMicros: 2_000 });
-        await billing.settle(principal, r, { requestId: `p${i}`, modelId: 'mock-fast', inputTokens: 12, outputTokens: 34, costMicros: 1_234 });
-      }, c);
+      await measure(
+        'after: LedgerBilling reserve + settle',
+        async (i) => {
+          const r = await billing.reserve(principal, { requestId: `p${i}`, modelId: 'mock-fast', maxCostMicros: 2_000 });
+          await billing.settle(principal, r, { requestId: `p${i}`, modelId: 'mock-fast', inputTokens: 12, outputTokens: 34, costMicros: 1_234 });
+        },
+        c,
+      );
     }
     for (const id of ['old', 'new', 'port']) {
       const sum = await ledger.ledgerSum(id);

@@ -58,7 +58,16 @@ export function runAutocannon(target: Target, body: string, connections: number,
   let errors = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url: target.url, method: 'POST', body, headers: { 'content-type': 'application/json', ...target.headers }, connections, duration: seconds, pipelining: 1, timeout: 30 },
+      {
+        url: target.url,
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...target.headers },
+        connections,
+        duration: seconds,
+        pipelining: 1,
+        timeout: 30,
+      },
       (err, result) => {
         if (err) return reject(err);
         resolve({ latencies, ttfts: [], errors: errors + result.errors + result.timeouts, seconds: result.duration || seconds });
@@ -88,7 +97,14 @@ export async function runStreaming(target: Target, body: string, connections: nu
       const t0 = performance.now();
       let ttft = -1;
       const req = request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...target.headers } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...target.headers },
+        },
         (res) => {
           res.setEncoding('utf8');
           res.on('data', (text: string) => {

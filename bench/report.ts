@@ -1,7 +1,13 @@
 /** Turns benchmark measurements into the markdown of bench/results.md. */
 import type { LoadResult } from './load.js';
 
-export type TargetName = 'upstream (direct)' | 'express + HPM' | 'express + JSON + undici (no subsystems)' | 'node:http + JSON + undici (no express)' | 'Switchboard' | 'Switchboard (model=auto)';
+export type TargetName =
+  | 'upstream (direct)'
+  | 'express + HPM'
+  | 'express + JSON + undici (no subsystems)'
+  | 'node:http + JSON + undici (no express)'
+  | 'Switchboard'
+  | 'Switchboard (model=auto)';
 
 export interface Measurement {
   readonly scenario: string;
@@ -50,8 +56,16 @@ export function checkTargets(rows: readonly Measurement[], scenarios: { fast: st
   const g0 = gw(scenarios.fast, 32);
   const b0 = bl(scenarios.fast, 32);
   if (g0 && b0) {
-    checks.push({ name: 'throughput, 0 ms upstream, c=32: Switchboard ≥ express+HPM', value: `${f(g0.result.rps, 0)} vs ${f(b0.result.rps, 0)} req/s (${f((100 * g0.result.rps) / b0.result.rps, 0)}%)`, ok: g0.result.rps >= b0.result.rps });
-    checks.push({ name: 'CPU per request, 0 ms upstream, c=32: ≤ 300 µs', value: `${f(g0.cpuPerRequestUs, 0)} µs (express+HPM: ${f(b0.cpuPerRequestUs, 0)} µs)`, ok: (g0.cpuPerRequestUs ?? Infinity) <= 300 });
+    checks.push({
+      name: 'throughput, 0 ms upstream, c=32: Switchboard ≥ express+HPM',
+      value: `${f(g0.result.rps, 0)} vs ${f(b0.result.rps, 0)} req/s (${f((100 * g0.result.rps) / b0.result.rps, 0)}%)`,
+      ok: g0.result.rps >= b0.result.rps,
+    });
+    checks.push({
+      name: 'CPU per request, 0 ms upstream, c=32: ≤ 300 µs',
+      value: `${f(g0.cpuPerRequestUs, 0)} µs (express+HPM: ${f(b0.cpuPerRequestUs, 0)} µs)`,
+      ok: (g0.cpuPerRequestUs ?? Infinity) <= 300,
+    });
   }
   const g50 = gw(scenarios.slow, 64);
   const b50 = bl(scenarios.slow, 64);
@@ -60,7 +74,11 @@ export function checkTargets(rows: readonly Measurement[], scenarios: { fast: st
     const gAdded = g50.result.p50 - u50.result.p50;
     const bAdded = b50.result.p50 - u50.result.p50;
     const gAdded99 = g50.result.p99 - u50.result.p99;
-    checks.push({ name: 'added p50, 50 ms upstream, c=64: within 0.5 ms of express+HPM', value: `${f(gAdded)} ms vs ${f(bAdded)} ms (Δ ${f(gAdded - bAdded)} ms)`, ok: gAdded - bAdded <= 0.5 });
+    checks.push({
+      name: 'added p50, 50 ms upstream, c=64: within 0.5 ms of express+HPM',
+      value: `${f(gAdded)} ms vs ${f(bAdded)} ms (Δ ${f(gAdded - bAdded)} ms)`,
+      ok: gAdded - bAdded <= 0.5,
+    });
     checks.push({ name: 'added p99, 50 ms upstream, c=64: ≤ 5 ms', value: `${f(gAdded99)} ms`, ok: gAdded99 <= 5 });
   }
   for (const c of [32, 64]) {
@@ -70,7 +88,11 @@ export function checkTargets(rows: readonly Measurement[], scenarios: { fast: st
     if (g && b && u && g.result.ttftP50 !== undefined && b.result.ttftP50 !== undefined && u.result.ttftP50 !== undefined) {
       const gAdded = g.result.ttftP50 - u.result.ttftP50;
       const bAdded = b.result.ttftP50 - u.result.ttftP50;
-      checks.push({ name: `TTFT added (p50), streaming, c=${c}: within 0.5 ms of express+HPM`, value: `${f(gAdded)} ms vs ${f(bAdded)} ms (Δ ${f(gAdded - bAdded)} ms)`, ok: gAdded - bAdded <= 0.5 });
+      checks.push({
+        name: `TTFT added (p50), streaming, c=${c}: within 0.5 ms of express+HPM`,
+        value: `${f(gAdded)} ms vs ${f(bAdded)} ms (Δ ${f(gAdded - bAdded)} ms)`,
+        ok: gAdded - bAdded <= 0.5,
+      });
     }
   }
   checks.push({ name: 'gateway RSS after the runs < 150 MB', value: `${f(rssAfterMb, 0)} MB`, ok: rssAfterMb < 150 });

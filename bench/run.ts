@@ -47,7 +47,8 @@ const SCENARIOS = [
   { name: STREAM, delay: 0, stream: true },
 ] as const;
 
-const body = (model: string, stream: boolean) => JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello in one short sentence.' }], ...(stream ? { stream: true } : {}) });
+const body = (model: string, stream: boolean) =>
+  JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello in one short sentence.' }], ...(stream ? { stream: true } : {}) });
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 function targets(p: Processes): Omit<Case, 'runs' | 'cpuUs'>[] {
@@ -55,8 +56,18 @@ function targets(p: Processes): Omit<Case, 'runs' | 'cpuUs'>[] {
   return [
     { name: 'upstream (direct)', target: { url: `${p.upstream.url}/v1/chat/completions`, headers: {} }, model: 'bench-upstream' },
     { name: 'express + HPM', target: { url: `${p.baseline.url}/v1/chat/completions`, headers: {} }, pid: p.baseline.pid, model: 'bench-upstream' },
-    { name: 'express + JSON + undici (no subsystems)', target: { url: `${p.floor.url}/v1/chat/completions`, headers: {} }, pid: p.floor.pid, model: 'bench-upstream' },
-    { name: 'node:http + JSON + undici (no express)', target: { url: `${p.floorHttp.url}/v1/chat/completions`, headers: {} }, pid: p.floorHttp.pid, model: 'bench-upstream' },
+    {
+      name: 'express + JSON + undici (no subsystems)',
+      target: { url: `${p.floor.url}/v1/chat/completions`, headers: {} },
+      pid: p.floor.pid,
+      model: 'bench-upstream',
+    },
+    {
+      name: 'node:http + JSON + undici (no express)',
+      target: { url: `${p.floorHttp.url}/v1/chat/completions`, headers: {} },
+      pid: p.floorHttp.pid,
+      model: 'bench-upstream',
+    },
     { name: 'Switchboard', target: gatewayTarget, pid: p.gateway.pid, model: 'bench-model' },
   ];
 }
@@ -116,7 +127,9 @@ async function benchmark(p: Processes): Promise<Measurement[]> {
         const result = summarize(k.runs);
         const cpuPerRequestUs = k.pid ? k.cpuUs / Math.max(1, result.requests + result.errors) : undefined;
         rows.push({ scenario: scenario.name, concurrency: c, target: k.name, result, ...(cpuPerRequestUs !== undefined ? { cpuPerRequestUs } : {}) });
-        log(`${scenario.name.padEnd(32)} c=${String(c).padEnd(3)} ${k.name.padEnd(26)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms${result.ttftP50 !== undefined ? `  ttft p50 ${result.ttftP50.toFixed(2)} ms` : ''}${cpuPerRequestUs !== undefined ? `  ${cpuPerRequestUs.toFixed(0)} µs CPU/req` : ''}${result.errors ? `  errors ${result.errors}` : ''}`);
+        log(
+          `${scenario.name.padEnd(32)} c=${String(c).padEnd(3)} ${k.name.padEnd(26)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms${result.ttftP50 !== undefined ? `  ttft p50 ${result.ttftP50.toFixed(2)} ms` : ''}${cpuPerRequestUs !== undefined ? `  ${cpuPerRequestUs.toFixed(0)} µs CPU/req` : ''}${result.errors ? `  errors ${result.errors}` : ''}`,
+        );
       }
     }
   }
@@ -182,10 +195,15 @@ async function main(): Promise<void> {
     log(checksTable(checks));
     if (!values.quick) log('\nwrote bench/results.md');
   } finally {
-    const logged = allocProfile ? readFileSync(p.logFile, 'utf8').split('\n').filter((l) => l.includes('"event":"request"')).length : 0;
+    const logged = allocProfile
+      ? readFileSync(p.logFile, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('"event":"request"')).length
+      : 0;
     await p.stopAll();
     rmSync(dir, { recursive: true, force: true });
-    if (allocProfile) log(`allocation profile: ${allocProfile} (${logged} requests served); read it with: npx tsx bench/alloc-top.ts ${allocProfile} ${logged}`);
+    if (allocProfile)
+      log(`allocation profile: ${allocProfile} (${logged} requests served); read it with: npx tsx bench/alloc-top.ts ${allocProfile} ${logged}`);
   }
 }
 

@@ -48,7 +48,15 @@ function gatewayConfig(dir: string, upstreamUrl: string, adminKey: string): Reco
     billing: { overhead: 0.025, promo_codes: [{ code: 'BENCHCREDITS', credits: 1_000_000, max_redemptions: 10 }] },
     plugins: { dir: join(dir, 'plugins') },
     providers: [{ name: 'upstream', type: 'openai', base_url: `${upstreamUrl}/v1`, api_key: 'sk-bench-upstream-credential', timeout_ms: 30_000 }],
-    models: [{ id: 'bench-model', provider: 'upstream', upstream_model: 'bench-upstream', categories: ['text', 'code'], pricing: { input_per_1m: 0.1, output_per_1m: 0.2 } }],
+    models: [
+      {
+        id: 'bench-model',
+        provider: 'upstream',
+        upstream_model: 'bench-upstream',
+        categories: ['text', 'code'],
+        pricing: { input_per_1m: 0.1, output_per_1m: 0.2 },
+      },
+    ],
     routing: {
       classifier: { type: 'rules' },
       categories: { text: { policy: 'bandit', models: ['bench-model'] }, code: { policy: 'bandit', models: ['bench-model'] } },
@@ -59,7 +67,11 @@ function gatewayConfig(dir: string, upstreamUrl: string, adminKey: string): Reco
 }
 
 async function post(url: string, auth: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 const PROBE_REQUEST_ID = 'bench-probe-0001';
@@ -72,14 +84,23 @@ async function probe(gatewayUrl: string, adminKey: string, key: string, logFile:
     const redeem = await post(`${gatewayUrl}/api/redeem`, key, { code: 'BENCHCREDITS' }).catch(() => undefined);
     credits = redeem?.ok ? 'on (promo code redeemed)' : `off (grant → ${grant?.status ?? 'error'}, redeem → ${redeem?.status ?? 'error'})`;
   }
-  const chat = await post(`${gatewayUrl}/v1/chat/completions`, key, { model: 'bench-model', messages: [{ role: 'user', content: 'probe' }] }, { 'x-request-id': PROBE_REQUEST_ID });
+  const chat = await post(
+    `${gatewayUrl}/v1/chat/completions`,
+    key,
+    { model: 'bench-model', messages: [{ role: 'user', content: 'probe' }] },
+    { 'x-request-id': PROBE_REQUEST_ID },
+  );
   await chat.text();
   if (chat.status !== 200) throw new Error(`the gateway answered the probe with ${chat.status}`);
   await new Promise((r) => setTimeout(r, 200));
   // Lines about the probe itself (other requests' lines may be flushed in the same window).
-  const probeLines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes(`"requestId":"${PROBE_REQUEST_ID}"`)).length;
+  const probeLines = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(`"requestId":"${PROBE_REQUEST_ID}"`)).length;
   found['credits / billing'] = credits;
-  found['rate limits'] = chat.headers.get('x-ratelimit-limit') ? `on (X-RateLimit-Limit ${chat.headers.get('x-ratelimit-limit')})` : 'off (no X-RateLimit-* headers)';
+  found['rate limits'] = chat.headers.get('x-ratelimit-limit')
+    ? `on (X-RateLimit-Limit ${chat.headers.get('x-ratelimit-limit')})`
+    : 'off (no X-RateLimit-* headers)';
   const metrics = await fetch(`${gatewayUrl}/metrics`).catch(() => undefined);
   found['metrics'] = metrics?.ok ? 'on (/metrics 200)' : `off (/metrics → ${metrics?.status ?? 'error'})`;
   found['request log'] = probeLines > 0 ? `on (${probeLines} line(s) per request, info level, to a file)` : 'off (no log line per request)';
@@ -104,19 +125,43 @@ export async function startProcesses(dir: string, options: { profileDir?: string
     const upstream = await spawnChild([...TSX, join(ROOT, 'bench/fake-upstream.ts')], { stdoutFile: join(dir, 'upstream.out'), ready: /listening (\d+)/ });
     started.push(upstream);
     const upstreamUrl = `http://127.0.0.1:${upstream.match}`;
-    const baseline = await spawnChild([...TSX, join(ROOT, 'bench/baseline-proxy.ts'), upstreamUrl], { env: { ...process.env, NODE_ENV: 'production' }, stdoutFile: join(dir, 'baseline.out'), ready: /listening (\d+)/ });
+    const baseline = await spawnChild([...TSX, join(ROOT, 'bench/baseline-proxy.ts'), upstreamUrl], {
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdoutFile: join(dir, 'baseline.out'),
+      ready: /listening (\d+)/,
+    });
     started.push(baseline);
-    const floor = await spawnChild([...TSX, join(ROOT, 'bench/floor-proxy.ts'), upstreamUrl], { env: { ...process.env, NODE_ENV: 'production' }, stdoutFile: join(dir, 'floor.out'), ready: /listening (\d+)/ });
+    const floor = await spawnChild([...TSX, join(ROOT, 'bench/floor-proxy.ts'), upstreamUrl], {
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdoutFile: join(dir, 'floor.out'),
+      ready: /listening (\d+)/,
+    });
     started.push(floor);
-    const floorHttp = await spawnChild([...TSX, join(ROOT, 'bench/floor-proxy.ts'), upstreamUrl, 'http'], { env: { ...process.env, NODE_ENV: 'production' }, stdoutFile: join(dir, 'floor-http.out'), ready: /listening (\d+)/ });
+    const floorHttp = await spawnChild([...TSX, join(ROOT, 'bench/floor-proxy.ts'), upstreamUrl, 'http'], {
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdoutFile: join(dir, 'floor-http.out'),
+      ready: /listening (\d+)/,
+    });
     started.push(floorHttp);
 
     const adminKey = `bkb_${randomBytes(24).toString('hex')}`;
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, stringify(gatewayConfig(dir, upstreamUrl, adminKey)));
     if (options.dist) buildDist();
-    const env = { PATH: process.env['PATH'], ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}), ...(process.env['SWITCHBOARD_V8_FLAGS'] !== undefined ? { SWITCHBOARD_V8_FLAGS: process.env['SWITCHBOARD_V8_FLAGS'] } : {}), SWITCHBOARD_CONFIG: configPath, NODE_ENV: 'production', ...(options.allocProfile ? { SWITCHBOARD_ALLOC_PROFILE: options.allocProfile } : {}), ...(options.dist ? { SWITCHBOARD_USE_DIST: '1' } : {}) };
-    const created = execFileSync(process.execPath, [join(ROOT, 'bin/switchboard.js'), 'keys', 'create', '--name', 'bench', '--scopes', 'chat'], { cwd: dir, env, encoding: 'utf8' });
+    const env = {
+      PATH: process.env['PATH'],
+      ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}),
+      ...(process.env['SWITCHBOARD_V8_FLAGS'] !== undefined ? { SWITCHBOARD_V8_FLAGS: process.env['SWITCHBOARD_V8_FLAGS'] } : {}),
+      SWITCHBOARD_CONFIG: configPath,
+      NODE_ENV: 'production',
+      ...(options.allocProfile ? { SWITCHBOARD_ALLOC_PROFILE: options.allocProfile } : {}),
+      ...(options.dist ? { SWITCHBOARD_USE_DIST: '1' } : {}),
+    };
+    const created = execFileSync(process.execPath, [join(ROOT, 'bin/switchboard.js'), 'keys', 'create', '--name', 'bench', '--scopes', 'chat'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    });
     const key = created.trim().split('\n').at(-1)!.trim();
 
     const logFile = join(dir, 'gateway.log');
@@ -124,7 +169,12 @@ export async function startProcesses(dir: string, options: { profileDir?: string
       ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
       ...(options.allocProfile ? ['--import', join(ROOT, 'bench/alloc-profile.mjs')] : []),
     ];
-    const gateway = await spawnChild([...startNodeFlags(), ...profile, join(ROOT, 'bin/switchboard.js'), 'start'], { cwd: dir, env, stdoutFile: logFile, ready: /listening on (http:\/\/\S+)/ });
+    const gateway = await spawnChild([...startNodeFlags(), ...profile, join(ROOT, 'bin/switchboard.js'), 'start'], {
+      cwd: dir,
+      env,
+      stdoutFile: logFile,
+      ready: /listening on (http:\/\/\S+)/,
+    });
     started.push(gateway);
     const subsystems = await probe(gateway.match, adminKey, key, logFile);
     return {

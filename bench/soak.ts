@@ -11,7 +11,8 @@ const SAMPLE_MS = 10_000;
 
 export async function runSoak(p: Processes, minutes: number, log: (line: string) => void): Promise<string> {
   const target = { url: `${p.gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${p.key}` } };
-  const body = (stream: boolean) => JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello in one short sentence.' }], ...(stream ? { stream: true } : {}) });
+  const body = (stream: boolean) =>
+    JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello in one short sentence.' }], ...(stream ? { stream: true } : {}) });
   await p.setUpstreamDelay(0);
   const startedAt = Date.now();
   const endAt = startedAt + minutes * 60_000;

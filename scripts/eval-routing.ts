@@ -7,17 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluateBandit, targetFailures, TARGETS, type BanditScenarioResults } from './routing-eval-lib.js';
-import {
-  bestShare,
-  CHANGE_AT,
-  MAX_ATTEMPTS,
-  REQUESTS,
-  runSimulation,
-  SHARE_WINDOW,
-  SIM_MODELS,
-  type PolicyName,
-  type Scenario,
-} from './routing-sim.js';
+import { bestShare, CHANGE_AT, MAX_ATTEMPTS, REQUESTS, runSimulation, SHARE_WINDOW, SIM_MODELS, type PolicyName, type Scenario } from './routing-sim.js';
 import { renderChart, type Panel, type Series } from './routing-svg.js';
 
 const SEEDS = Number(process.env['EVAL_SEEDS'] ?? 50);
@@ -125,7 +115,13 @@ async function main(): Promise<void> {
     { title: 'Stationary: cumulative regret', yLabel: 'regret', series: series('stationary', (c) => c.regret) },
     { title: `Stationary: best-model share (trailing ${SHARE_WINDOW})`, yLabel: 'share', yMax: 1, series: series('stationary', (c) => c.share) },
     { title: 'Best two swap at 1001: cumulative regret', yLabel: 'regret', markX: CHANGE_AT, series: series('nonstationary', (c) => c.regret) },
-    { title: `Best two swap at 1001: best-model share (trailing ${SHARE_WINDOW})`, yLabel: 'share', yMax: 1, markX: CHANGE_AT, series: series('nonstationary', (c) => c.share) },
+    {
+      title: `Best two swap at 1001: best-model share (trailing ${SHARE_WINDOW})`,
+      yLabel: 'share',
+      yMax: 1,
+      markX: CHANGE_AT,
+      series: series('nonstationary', (c) => c.share),
+    },
   ];
   mkdirSync(join(root, 'docs'), { recursive: true });
   writeFileSync(join(root, 'docs/routing-eval.svg'), renderChart(`Routing policies, mean of ${SEEDS} seeds`, panels));
@@ -139,7 +135,9 @@ async function main(): Promise<void> {
   }
   console.log(`bandit stationary share ${pct(bandit.stationaryShare)} (target ≥ ${pct(TARGETS.stationaryShare)})`);
   console.log(`bandit recovered within ${TARGETS.recoveryWithin} in ${pct(bandit.recoveredShare)} of seeds (target ≥ ${pct(TARGETS.recoverySeedShare)})`);
-  console.log(`bandit restart share ${pct(bandit.restartBefore)} → ${pct(bandit.restartAfter)} (±${TARGETS.restartTolerance}); identical decisions ${bandit.restartIdentical}/${bandit.seeds}`);
+  console.log(
+    `bandit restart share ${pct(bandit.restartBefore)} → ${pct(bandit.restartAfter)} (±${TARGETS.restartTolerance}); identical decisions ${bandit.restartIdentical}/${bandit.seeds}`,
+  );
   if (failures.length > 0) {
     console.error(`targets missed: ${failures.join('; ')}`);
     process.exitCode = 1;

@@ -117,12 +117,7 @@ export function candidatesFor(name: PolicyName): Candidate[] {
   return [...all.slice(mediocre), ...all.slice(0, mediocre)];
 }
 
-export async function runSimulation(
-  name: PolicyName,
-  scenario: Scenario,
-  seed: number,
-  banditOptions: object = {},
-): Promise<RunResult> {
+export async function runSimulation(name: PolicyName, scenario: Scenario, seed: number, banditOptions: object = {}): Promise<RunResult> {
   const policyRandom = seededRandom(1_000_003 * seed + 17);
   const worldRandom = seededRandom(2_000_029 * seed + 91);
   const ctx = makeContext(policyRandom);

@@ -25,7 +25,7 @@ function esc(s: string): string {
 
 function niceMax(v: number): number {
   if (v <= 0) return 1;
-  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  const p = 10 ** Math.floor(Math.log10(v));
   for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
   return 10 * p;
 }
