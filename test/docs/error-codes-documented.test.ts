@@ -7,6 +7,6 @@ import { ERROR_CODES } from '../../src/errors.js';
 it('documents every error code with its status', async () => {
   const readme = await readFile(join(import.meta.dirname, '../../README.md'), 'utf8');
   for (const [code, info] of Object.entries(ERROR_CODES)) {
-    expect(readme, `README is missing error code ${code}`).toMatch(new RegExp(`\\| \`${code}\` \\| ${info.status} \\|`));
+    expect(readme, `README is missing error code ${code}`).toMatch(new RegExp(`\\| \`${code}\` +\\| ${info.status} +\\|`));
   }
 });
