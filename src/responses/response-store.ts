@@ -1,6 +1,7 @@
 /**
  * Stored Responses API responses, per account. The route depends only on this interface so the
- * storage can move (e.g. to a PostgreSQL repository) without touching it. Another account's
+ * storage can move (e.g. to a PostgreSQL repository) without touching it. Retention is the
+ * maintenance job's (jobs/maintenance.ts pruneResponses, `retention.responses_days`). Another account's
  * response behaves as if it did not exist.
  */
 import type { JsonValue } from '../formats/canonical.js';
@@ -24,6 +25,4 @@ export interface ResponseStore {
   get(id: string, accountId: string): Promise<StoredResponse | undefined>;
   /** true when the account's response existed and is gone. */
   delete(id: string, accountId: string): Promise<boolean>;
-  /** Deletes responses created before `cutoffIso`; returns how many. */
-  pruneBefore(cutoffIso: string): Promise<number>;
 }

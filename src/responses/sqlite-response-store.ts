@@ -43,9 +43,4 @@ export class SqliteResponseStore implements ResponseStore {
     const result = await this.db.deleteFrom('responses').where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
-
-  async pruneBefore(cutoffIso: string): Promise<number> {
-    const result = await this.db.deleteFrom('responses').where('created_at', '<', cutoffIso).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
 }

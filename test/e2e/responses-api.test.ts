@@ -164,7 +164,12 @@ describe.each(Object.keys(upstreams))('Responses API on a %s-backed model', (kin
   it('text.format json_schema reaches the model as structured output', async () => {
     const u = up();
     u.answerText('{"city":"Paris","temp":21}');
-    const schema = { type: 'object', properties: { city: { type: 'string' }, temp: { type: 'number' } }, required: ['city', 'temp'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { city: { type: 'string' }, temp: { type: 'number' } },
+      required: ['city', 'temp'],
+      additionalProperties: false,
+    };
     const res = await client.responses.create({
       model: u.model,
       input: 'Weather as JSON',
@@ -233,7 +238,7 @@ describe('stored responses', () => {
     expect(again).toMatchObject({ id: stored.id, status: 'completed', output_text: stored.output_text, model: 'gpt-4o' });
 
     const unstored = await client.responses.create({ model: 'gpt-4o', input: 'Forget me', store: false });
-    expect(unstored.store).toBe(false);
+    expect((unstored as unknown as { store: boolean }).store).toBe(false);
     await expect(client.responses.retrieve(unstored.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     await expect(client.responses.create({ model: 'gpt-4o', input: 'More', previous_response_id: unstored.id })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
@@ -270,7 +275,10 @@ describe('request validation and unsupported fields', () => {
     const badType = await request(server.url).post('/v1/responses').set(bearer(accountKey)).send({ model: 'gpt-4o', input: 'x', temperature: 'hot' });
     expect(badType.status).toBe(400);
     expect(badType.body.error.message).toContain('temperature');
-    const badItem = await request(server.url).post('/v1/responses').set(bearer(accountKey)).send({ model: 'gpt-4o', input: [{ content: 'no role' }] });
+    const badItem = await request(server.url)
+      .post('/v1/responses')
+      .set(bearer(accountKey))
+      .send({ model: 'gpt-4o', input: [{ content: 'no role' }] });
     expect(badItem.status).toBe(400);
   });
 

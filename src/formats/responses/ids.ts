@@ -18,3 +18,9 @@ export class ItemIds {
     return `${prefix}_${this.base}${(this.n++).toString(16).padStart(2, '0')}`;
   }
 }
+
+/** The response an output item id belongs to (item ids embed it), or undefined for a foreign id. */
+export function responseIdOfItem(itemId: string): string | undefined {
+  const m = /^(?:msg|rs|fc|ctc)_([0-9a-f]{32})[0-9a-f]{2,}$/.exec(itemId);
+  return m ? `resp_${m[1]}` : undefined;
+}

@@ -17,6 +17,7 @@ import { completeChat, openChatStream, type ChatOutcome, type GatewayDeps } from
 import { noteAnswer, notePrompt } from '../../logging/request-log.js';
 import type { JsonValue } from '../../formats/canonical.js';
 import type { ResponseStore } from '../../responses/response-store.js';
+import { resolveItemReferences } from '../../responses/resolve-item-references.js';
 import { clientSignal } from '../client-signal.js';
 import { principalOf, stateOf } from '../request-state.js';
 import { sendJson } from '../send-json.js';
@@ -51,8 +52,9 @@ export function responsesHandlers(deps: ResponsesRouteDeps): ResponsesHandlers {
 
   const create: RequestHandler = async (req, res) => {
     const state = stateOf(res);
-    const decoded = decodeResponsesRequest(req.body);
+    const parsed = decodeResponsesRequest(req.body);
     const principal = principalOf(res);
+    const decoded = { ...parsed, input: await resolveItemReferences(parsed.input, store, principal.accountId) };
     const previous = decoded.previousResponseId !== undefined ? await store.get(decoded.previousResponseId, principal.accountId) : undefined;
     if (decoded.previousResponseId !== undefined && previous === undefined) throw notFound(decoded.previousResponseId);
     const { request, inputItems } = composeRequest(decoded, previous);
