@@ -266,6 +266,22 @@ describe('stored responses', () => {
   });
 });
 
+describe('limits and metrics apply as on chat completions', () => {
+  it("a key's requests-per-minute limit answers 429 in the OpenAI envelope; the request is metered", async () => {
+    fakeOpenAI.setBehaviour({ kind: 'ok' });
+    const { accountId } = await fundedKey(server, 'responses-limited', 1);
+    const { key } = await server.gateway.keyStore.create({ accountId, name: 'rpm', scopes: ['chat'], rateLimitRpm: 1 });
+    const limited = new OpenAI({ apiKey: key, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    await limited.responses.create({ model: 'gpt-4o', input: 'one' });
+    const second = limited.responses.create({ model: 'gpt-4o', input: 'two' });
+    await expect(second).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    await expect(second).rejects.toMatchObject({ code: 'rate_limit_exceeded' });
+    const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/switchboard_http_requests_total\{method="POST",route="\/v1\/responses",status="200"\} \d+/);
+    expect(metrics).toMatch(/switchboard_completions_total\{[^}]*model="gpt-4o"[^}]*\} \d+/);
+  });
+});
+
 describe('request validation and unsupported fields', () => {
   it('invalid input is a 400 in the OpenAI envelope', async () => {
     const missing = await request(server.url).post('/v1/responses').set(bearer(accountKey)).send({ model: 'gpt-4o' });
@@ -275,6 +291,9 @@ describe('request validation and unsupported fields', () => {
     const badType = await request(server.url).post('/v1/responses').set(bearer(accountKey)).send({ model: 'gpt-4o', input: 'x', temperature: 'hot' });
     expect(badType.status).toBe(400);
     expect(badType.body.error.message).toContain('temperature');
+    const openRouter = await request(server.url).post('/api/v1/responses').set(bearer(accountKey)).send({ model: 'gpt-4o' });
+    expect(openRouter.status).toBe(400);
+    expect(openRouter.body.error).toMatchObject({ code: 400, metadata: { error_code: 'request_invalid' } });
     const badItem = await request(server.url)
       .post('/v1/responses')
       .set(bearer(accountKey))

@@ -94,6 +94,7 @@ export function responsesHandlers(deps: ResponsesRouteDeps): ResponsesHandlers {
         upstreamMs: done.upstreamMs,
         attempts: done.attempts,
       });
+      res.setHeader('X-Switchboard-Overhead-Ms', (gateway.clock() - state.startedAt - done.upstreamMs).toFixed(2));
       const { response, output } = encodeResponsesResult(done.result, shell(done), Math.floor(gateway.clock() / 1000));
       await save(response, output);
       noteAnswer(res, textOf(done.result.content));
@@ -104,6 +105,7 @@ export function responsesHandlers(deps: ResponsesRouteDeps): ResponsesHandlers {
     const opened = await openChatStream(gateway, call);
     setOutcomeHeaders(res, opened, decoded);
     Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
+    res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, gateway.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
     const encoder = new ResponsesStreamEncoder(shell(opened), gateway.clock);
     const writer = new SseWriter(res);
     try {
