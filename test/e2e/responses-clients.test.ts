@@ -8,28 +8,32 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fundedKey, ledgerRows } from '../billing/billing-helpers.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.js';
+import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
 import { mockConfig, startTestServer, type TestServer } from '../helpers/start-server.js';
 
 let server: TestServer;
 let fakeAnthropic: FakeAnthropic;
+let fakeOpenAI: FakeOpenAI;
 let key: string;
 let accountId: string;
 
 const PATCH = '*** Begin Patch\n*** Add File: hello.txt\n+hi\n*** End Patch';
 
 beforeAll(async () => {
-  fakeAnthropic = await startFakeAnthropic();
+  [fakeAnthropic, fakeOpenAI] = await Promise.all([startFakeAnthropic(), startFakeOpenAI()]);
   server = await startTestServer(
     mockConfig({
       providers: [
         { name: 'local-mock', type: 'mock' },
         { name: 'slow-mock', type: 'mock', tokens_per_second: 40, reply: Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ') },
         { name: 'ant', type: 'anthropic', base_url: fakeAnthropic.url, api_key: 'sk-upstream-anthropic', timeout_ms: 5000 },
+        { name: 'oai', type: 'openai', base_url: fakeOpenAI.url, api_key: 'sk-upstream-openai', timeout_ms: 5000 },
       ],
       models: [
         { id: 'mock-fast', provider: 'local-mock', categories: ['text', 'code'] },
         { id: 'slow', provider: 'slow-mock', pricing: { input_per_1m: 1, output_per_1m: 100 } },
         { id: 'claude-sonnet', provider: 'ant', upstream_model: 'claude-sonnet-4-20250514', pricing: { input_per_1m: 3, output_per_1m: 15 } },
+        { id: 'gpt-4o', provider: 'oai', upstream_model: 'gpt-4o-2024-08-06', pricing: { input_per_1m: 2.5, output_per_1m: 10 } },
       ],
       routing: { categories: { text: { policy: 'fixed', models: ['mock-fast'] } } },
     }),
@@ -39,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await fakeAnthropic?.close();
+  await Promise.all([fakeAnthropic?.close(), fakeOpenAI?.close()]);
 });
 
 interface Sse {
@@ -142,6 +146,73 @@ describe('Codex CLI turns on an Anthropic-backed model', () => {
     const blocks = upstream.messages.flatMap((m) => m.content);
     expect(blocks.find((b) => b.type === 'tool_use')?.id).toBe(call['call_id']);
     expect(blocks.find((b) => b.type === 'tool_result')?.tool_use_id).toBe(call['call_id']);
+  });
+});
+
+/** Codex CLI 0.171.0 as captured by the "clients" helper (/work/wt/notes/client-shapes.md), trimmed. */
+function codex171(model: string, extra: unknown[] = []): Record<string, unknown> {
+  return {
+    model,
+    stream: true,
+    store: false,
+    tool_choice: 'auto',
+    parallel_tool_calls: true,
+    reasoning: { effort: 'medium' },
+    include: ['reasoning.encrypted_content'],
+    prompt_cache_key: '01a2380b-0000-7000-8000-000000000000',
+    text: { verbosity: 'low' },
+    client_metadata: { turn_id: 't1', thread_id: 'th1', session_id: 's1' },
+    input: [
+      { type: 'message', id: 'msg_82ac01', role: 'developer', content: [{ type: 'input_text', text: 'You are Codex, a coding agent.' }] },
+      { type: 'message', id: 'msg_82ac02', role: 'user', content: [{ type: 'input_text', text: '<environment_context>cwd=/tmp</environment_context>' }] },
+      { type: 'message', id: 'msg_82ac03', role: 'user', content: [{ type: 'input_text', text: 'run the echo' }] },
+      ...extra,
+    ],
+    tools: [
+      {
+        type: 'function',
+        name: 'exec_command',
+        description: 'Runs a command in a PTY.',
+        strict: false,
+        parameters: { type: 'object', properties: { cmd: { type: 'string' } }, required: ['cmd'], additionalProperties: false },
+      },
+      { type: 'custom', name: 'apply_patch', description: 'FREEFORM', format: { type: 'grammar', syntax: 'lark', definition: 'start: begin_patch' } },
+      { type: 'tool_search', execution: 'client', description: 'Search tools', parameters: { type: 'object', properties: {} } },
+      { type: 'web_search', external_web_access: true, search_content_types: ['text', 'image'] },
+    ],
+  };
+}
+
+describe.each([
+  ['openai', 'gpt-4o'],
+  ['anthropic', 'claude-sonnet'],
+])('Codex CLI 0.171.0 tool loop on a %s-backed model', (kind, model) => {
+  it('exec_command call out, its output back, final text', async () => {
+    if (kind === 'openai') fakeOpenAI.setBehaviour({ kind: 'ok', toolCall: { name: 'exec_command', arguments: '{"cmd":"echo CODEX-TOOL-42"}' } });
+    else fakeAnthropic.setBehaviour({ kind: 'ok', toolCall: { name: 'exec_command', input: { cmd: 'echo CODEX-TOOL-42' } } });
+    const first = await streamResponses(codex171(model));
+    const call = first.filter((e) => e.event === 'response.output_item.done').map((e) => e.data['item'] as Record<string, unknown>)[0]!;
+    expect(call).toMatchObject({ type: 'function_call', name: 'exec_command', status: 'completed' });
+    expect(JSON.parse(call['arguments'] as string)).toEqual({ cmd: 'echo CODEX-TOOL-42' });
+    expect(first.at(-1)!.event).toBe('response.completed');
+
+    if (kind === 'openai') fakeOpenAI.setBehaviour({ kind: 'ok', text: 'Printed CODEX-TOOL-42.' });
+    else fakeAnthropic.setBehaviour({ kind: 'ok', text: 'Printed CODEX-TOOL-42.' });
+    const second = await streamResponses(
+      codex171(model, [
+        { type: 'function_call', status: 'completed', id: call['id'], name: 'exec_command', arguments: call['arguments'], call_id: call['call_id'] },
+        { type: 'function_call_output', id: 'fco_01a2', call_id: call['call_id'], output: 'Process exited with code 0\nOutput:\nCODEX-TOOL-42\n' },
+      ]),
+    );
+    const text = second
+      .filter((e) => e.event === 'response.output_text.delta')
+      .map((e) => e.data['delta'])
+      .join('');
+    expect(text).toBe('Printed CODEX-TOOL-42.');
+    const upstream = JSON.stringify(kind === 'openai' ? fakeOpenAI.requests.at(-1)!.body : fakeAnthropic.requests.at(-1)!.body);
+    expect(upstream).toContain('You are Codex');
+    expect(upstream).toContain(String(call['call_id']));
+    expect(upstream).toContain('CODEX-TOOL-42');
   });
 });
 
