@@ -282,6 +282,20 @@ describe('limits and metrics apply as on chat completions', () => {
   });
 });
 
+describe('upstream failures', () => {
+  it('a provider failure before the first byte is an OpenAI-envelope error, streaming or not; nothing is stored', async () => {
+    const stored = () => server.gateway.database.db.selectFrom('responses').select('id').execute();
+    const before = (await stored()).length;
+    fakeOpenAI.setBehaviour({ kind: 'status', status: 400, body: { error: { message: 'bad things', type: 'invalid_request_error' } } });
+    const plain = client.responses.create({ model: 'gpt-4o', input: 'fail please' });
+    await expect(plain).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    const streamed = client.responses.create({ model: 'gpt-4o', input: 'fail please', stream: true });
+    await expect(streamed).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    expect((await stored()).length).toBe(before);
+    fakeOpenAI.setBehaviour({ kind: 'ok' });
+  });
+});
+
 describe('request validation and unsupported fields', () => {
   it('invalid input is a 400 in the OpenAI envelope', async () => {
     const missing = await request(server.url).post('/v1/responses').set(bearer(accountKey)).send({ model: 'gpt-4o' });
