@@ -263,6 +263,9 @@ describe('stored responses', () => {
     const row = (history.body.transactions as { type: string; request_id?: string; model?: string; amount: number }[]).find((t) => t.request_id === requestId);
     expect(row).toMatchObject({ type: 'usage', model: 'gpt-4o' });
     expect(row!.amount).toBeLessThan(0);
+    const line = server.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['event'] === 'request' && l['requestId'] === requestId);
+    expect(line).toMatchObject({ route: '/v1/responses', model: 'gpt-4o', status: 200 });
+    expect(line!['outputTokens']).toBeGreaterThan(0);
   });
 });
 
