@@ -13,7 +13,7 @@ import { encodeResponsesResult, type ResponseShell } from '../../formats/respons
 import { ResponsesStreamEncoder } from '../../formats/responses/encode-stream.js';
 import { newResponseId } from '../../formats/responses/ids.js';
 import type { ResponsesObject, ResponsesOutputItem } from '../../formats/responses/wire.js';
-import { completeChat, openChatStream, type ChatOutcome, type GatewayDeps } from '../../gateway/handle-chat.js';
+import { completeChat, openChatStream, type ChatCall, type ChatOutcome, type GatewayDeps } from '../../gateway/handle-chat.js';
 import { noteAnswer, notePrompt } from '../../logging/request-log.js';
 import type { JsonValue } from '../../formats/canonical.js';
 import type { ResponseStore } from '../../responses/response-store.js';
@@ -47,6 +47,74 @@ function notFound(id: string): GatewayError {
   return new GatewayError('not_found', `No response with id ${JSON.stringify(id.slice(0, 100))}`);
 }
 
+/** One POST /v1/responses, decoded and composed, before the gateway runs it. */
+interface Turn {
+  readonly decoded: DecodedResponsesRequest;
+  readonly call: ChatCall;
+  readonly shell: (outcome: ChatOutcome) => ResponseShell;
+  /** Stores the finished response (when `store` is on). */
+  readonly save: (response: ResponsesObject, output: readonly ResponsesOutputItem[]) => Promise<void>;
+}
+
+async function answerJson(gateway: GatewayDeps, res: Response, turn: Turn): Promise<void> {
+  const state = stateOf(res);
+  const done = await completeChat(gateway, turn.call);
+  setOutcomeHeaders(res, done, turn.decoded);
+  Object.assign(state, {
+    modelId: done.model.id,
+    category: done.decision.category,
+    inputTokens: done.result.usage.inputTokens,
+    outputTokens: done.result.usage.outputTokens,
+    costMicros: done.costMicros,
+    upstreamMs: done.upstreamMs,
+    attempts: done.attempts,
+  });
+  res.setHeader('X-Switchboard-Overhead-Ms', (gateway.clock() - state.startedAt - done.upstreamMs).toFixed(2));
+  const { response, output } = encodeResponsesResult(done.result, turn.shell(done), Math.floor(gateway.clock() / 1000));
+  await turn.save(response, output);
+  noteAnswer(res, textOf(done.result.content));
+  sendJson(res, response);
+}
+
+async function answerStream(gateway: GatewayDeps, res: Response, turn: Turn): Promise<void> {
+  const state = stateOf(res);
+  const opened = await openChatStream(gateway, turn.call);
+  setOutcomeHeaders(res, opened, turn.decoded);
+  Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
+  res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, gateway.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
+  const encoder = new ResponsesStreamEncoder(turn.shell(opened), gateway.clock);
+  const writer = new SseWriter(res);
+  try {
+    for await (const batch of opened.batches) {
+      if (res.destroyed) break;
+      let pending: Promise<void> | null = null;
+      for (const event of batch) {
+        if (event.type === 'text-delta') noteAnswer(res, event.text);
+        else if (event.type === 'error') state.errorCode = event.error.code;
+        const text = event.type === 'error' ? encoder.error(event.error) : encoder.encode(event);
+        const final = event.type === 'finish' ? encoder.finalResponse() : undefined;
+        // Stored before response.completed goes out: the client may continue from it at once.
+        if (final) {
+          await turn
+            .save(final, encoder.storedOutput())
+            .catch((err: unknown) => gateway.logger.error({ err, requestId: state.requestId }, 'storing a streamed response failed'));
+        }
+        pending = writer.write(text) ?? pending;
+      }
+      if (pending) await pending;
+    }
+  } finally {
+    const usage = opened.usage();
+    Object.assign(state, {
+      inputTokens: usage?.inputTokens,
+      outputTokens: usage?.outputTokens,
+      costMicros: opened.costMicros(),
+      upstreamMs: opened.upstreamMs(),
+    });
+    writer.end(encoder.end());
+  }
+}
+
 export function responsesHandlers(deps: ResponsesRouteDeps): ResponsesHandlers {
   const { gateway, store } = deps;
 
@@ -61,81 +129,30 @@ export function responsesHandlers(deps: ResponsesRouteDeps): ResponsesHandlers {
     notePrompt(res, request.messages);
     const id = newResponseId();
     const createdAt = Math.floor(gateway.clock() / 1000);
-    const shell = (outcome: ChatOutcome): ResponseShell => ({
-      id,
-      model: outcome.model.id,
-      createdAt,
-      echo: decoded.echo,
-      customTools: decoded.customTools,
-      includeEncryptedReasoning: decoded.includeEncryptedReasoning,
-    });
-    const save = async (response: ResponsesObject, output: readonly ResponsesOutputItem[]) => {
-      if (!decoded.store) return;
-      await store.save({
+    const turn: Turn = {
+      decoded,
+      call: { request, principal, requestId: state.requestId, signal: clientSignal(req, res) },
+      shell: (outcome) => ({
         id,
-        accountId: principal.accountId,
-        createdAt: new Date(gateway.clock()).toISOString(),
-        inputItems,
-        outputItems: output as unknown as JsonValue[],
-        response: response as unknown as JsonValue,
-      });
+        model: outcome.model.id,
+        createdAt,
+        echo: decoded.echo,
+        customTools: decoded.customTools,
+        includeEncryptedReasoning: decoded.includeEncryptedReasoning,
+      }),
+      save: async (response, output) => {
+        if (!decoded.store) return;
+        await store.save({
+          id,
+          accountId: principal.accountId,
+          createdAt: new Date(gateway.clock()).toISOString(),
+          inputItems,
+          outputItems: output as unknown as JsonValue[],
+          response: response as unknown as JsonValue,
+        });
+      },
     };
-    const call = { request, principal, requestId: state.requestId, signal: clientSignal(req, res) };
-
-    if (!request.stream) {
-      const done = await completeChat(gateway, call);
-      setOutcomeHeaders(res, done, decoded);
-      Object.assign(state, {
-        modelId: done.model.id,
-        category: done.decision.category,
-        inputTokens: done.result.usage.inputTokens,
-        outputTokens: done.result.usage.outputTokens,
-        costMicros: done.costMicros,
-        upstreamMs: done.upstreamMs,
-        attempts: done.attempts,
-      });
-      res.setHeader('X-Switchboard-Overhead-Ms', (gateway.clock() - state.startedAt - done.upstreamMs).toFixed(2));
-      const { response, output } = encodeResponsesResult(done.result, shell(done), Math.floor(gateway.clock() / 1000));
-      await save(response, output);
-      noteAnswer(res, textOf(done.result.content));
-      sendJson(res, response);
-      return;
-    }
-
-    const opened = await openChatStream(gateway, call);
-    setOutcomeHeaders(res, opened, decoded);
-    Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
-    res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, gateway.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
-    const encoder = new ResponsesStreamEncoder(shell(opened), gateway.clock);
-    const writer = new SseWriter(res);
-    try {
-      for await (const batch of opened.batches) {
-        if (res.destroyed) break;
-        let pending: Promise<void> | null = null;
-        for (const event of batch) {
-          if (event.type === 'text-delta') noteAnswer(res, event.text);
-          else if (event.type === 'error') state.errorCode = event.error.code;
-          const text = event.type === 'error' ? encoder.error(event.error) : encoder.encode(event);
-          const final = event.type === 'finish' ? encoder.finalResponse() : undefined;
-          if (final) {
-            await save(final, encoder.storedOutput()).catch((err: unknown) =>
-              gateway.logger.error({ err, requestId: state.requestId }, 'storing a streamed response failed'),
-            );
-          }
-          pending = writer.write(text) ?? pending;
-        }
-        if (pending) await pending;
-      }
-    } finally {
-      const usage = opened.usage();
-      Object.assign(state, {
-        inputTokens: usage?.inputTokens,
-        outputTokens: usage?.outputTokens,
-        costMicros: opened.costMicros(),
-        upstreamMs: opened.upstreamMs(),
-      });
-      writer.end(encoder.end());
-    }
+    await (request.stream ? answerStream(gateway, res, turn) : answerJson(gateway, res, turn));
   };
 
   const retrieve: RequestHandler = async (req, res) => {
