@@ -63,8 +63,9 @@ export function encodeOutput(
       continue;
     }
     flushText();
-    if (part.type === 'reasoning') out.push(reasoningItem(ids.next('rs'), part));
-    else {
+    if (part.type === 'reasoning') {
+      if (part.text !== '' || part.signature !== undefined || part.redactedData !== undefined) out.push(reasoningItem(ids.next('rs'), part));
+    } else {
       out.push(toolCallItem(ids.next(customTools.has(part.name) ? 'ctc' : 'fc'), part, customTools, 'completed'));
     }
   }

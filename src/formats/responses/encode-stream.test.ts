@@ -111,6 +111,16 @@ describe('ResponsesStreamEncoder', () => {
     expect(encoder.finalResponse()?.status).toBe('completed');
   });
 
+  it('an empty, unsigned reasoning block produces no item; a redacted one does', () => {
+    const { sse } = run([
+      { type: 'reasoning-end' },
+      { type: 'reasoning-end', redactedData: 'opaque' },
+      { type: 'finish', finishReason: { unified: 'stop', raw: null }, usage: USAGE },
+    ]);
+    const items = sse.filter((e) => e.event === 'response.output_item.done').map((e) => e.data['item']);
+    expect(items).toEqual([{ id: expect.stringMatching(/^rs_/), type: 'reasoning', summary: [] }]);
+  });
+
   it('sends encrypted_content when include asks for it', () => {
     const { sse } = run(
       [

@@ -59,8 +59,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         if (this.open?.kind !== 'reasoning') out += this.closeOpen() + this.openReasoning();
         return out + this.reasoningDelta(ev.text);
       case 'reasoning-end':
-        // A redacted block arrives as an end with no deltas.
-        if (this.open?.kind !== 'reasoning') out += this.closeOpen() + this.openReasoning();
+        // A redacted block arrives as an end with no deltas; an empty unsigned one is nothing.
+        if (this.open?.kind !== 'reasoning') {
+          if (ev.signature === undefined && ev.redactedData === undefined) return out;
+          out += this.closeOpen() + this.openReasoning();
+        }
         return out + this.closeReasoning(ev.signature, ev.redactedData);
       case 'tool-call-start':
         return out + this.closeOpen() + this.openCall(ev.index, ev.id, ev.name);
