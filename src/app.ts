@@ -18,6 +18,9 @@ import { requestLog } from './logging/request-log.js';
 import { chatRoute } from './server/routes/chat-route.js';
 import { healthRoutes } from './server/routes/health.js';
 import { listModelsRoute } from './server/routes/openai-models.js';
+import type { ResponseStore } from './responses/response-store.js';
+import { SqliteResponseStore } from './responses/sqlite-response-store.js';
+import { responsesHandlers } from './server/routes/responses-route.js';
 
 export interface ApiMiddleware {
   /** Authenticates (and runs afterAuth, e.g. rate limits). */
@@ -40,6 +43,8 @@ export interface AppDeps {
   readonly observers?: readonly RequestHandler[];
   /** Runs on every authenticated request (rate limits). */
   readonly afterAuth?: (principal: Principal, res: express.Response) => void;
+  /** Stored Responses API responses; defaults to the gateway database. */
+  readonly responseStore?: ResponseStore;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -61,6 +66,10 @@ export function createApp(deps: AppDeps): Express {
   const openaiChat = chatRoute(openaiFormat, gateway);
   app.post(['/v1/chat/completions', '/api/v1/chat/completions'], auth, requireScope('chat'), body, openaiChat);
   app.post('/v1/messages', auth, requireScope('chat'), body, chatRoute(anthropicFormat, gateway));
+  const responses = responsesHandlers({ gateway, store: deps.responseStore ?? new SqliteResponseStore(deps.db) });
+  app.post(['/v1/responses', '/api/v1/responses'], auth, requireScope('chat'), body, responses.create);
+  app.get(['/v1/responses/:id', '/api/v1/responses/:id'], auth, requireScope('chat'), responses.retrieve);
+  app.delete(['/v1/responses/:id', '/api/v1/responses/:id'], auth, requireScope('chat'), responses.remove);
   app.use(healthRoutes(deps.isDraining));
   for (const router of deps.publicRouters ?? []) app.use(router);
   app.get(['/v1/models', '/api/v1/models'], auth, requireScope('read'), listModelsRoute(gateway.runtime, deps.startedAt));

@@ -218,6 +218,7 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
       retention: obj('Data retention.', {
         request_logs_days: int('Days request logs are kept.', { minimum: 1, default: 30 }),
         conversations_days: int('Days a conversation is kept after its last message.', { minimum: 1, default: 90 }),
+        responses_days: int('Days a stored Responses API response (previous_response_id, GET /v1/responses/:id) is kept.', { minimum: 1, default: 30 }),
       }),
     },
   };

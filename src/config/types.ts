@@ -77,5 +77,5 @@ export interface Config {
   };
   readonly metrics: { readonly enabled: boolean; readonly token?: string };
   readonly logging: { readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'; readonly log_prompts: boolean };
-  readonly retention: { readonly request_logs_days: number; readonly conversations_days: number };
+  readonly retention: { readonly request_logs_days: number; readonly conversations_days: number; readonly responses_days: number };
 }

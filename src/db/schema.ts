@@ -95,6 +95,7 @@ export interface Database {
   conversation_messages: ConversationMessagesTable;
   request_logs: RequestLogsTable;
   routing_state: RoutingStateTable;
+  responses: ResponsesTable;
   ledger: LedgerTable;
   promo_codes: PromoCodesTable;
   promo_redemptions: PromoRedemptionsTable;
@@ -136,4 +137,14 @@ export interface PromoRedemptionsTable {
   account_id: string;
   ledger_id: number;
   created_at: string;
+}
+
+/** A stored Responses API response (see src/responses/response-store.ts); JSON columns as text. */
+export interface ResponsesTable {
+  id: string;
+  account_id: string;
+  created_at: string;
+  input_items: string;
+  output_items: string;
+  response: string;
 }

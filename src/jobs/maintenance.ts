@@ -35,6 +35,14 @@ export async function pruneConversations(db: Kysely<unknown>, now: number, days:
   });
 }
 
+/** Deletes stored Responses API responses older than the retention period. */
+export async function pruneResponses(db: Kysely<unknown>, now: number, days: number): Promise<number> {
+  if (!(await tableExists(db, 'responses'))) return 0;
+  const cutoff = new Date(now - days * DAY_MS).toISOString();
+  const result = await sql`DELETE FROM responses WHERE created_at < ${cutoff}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
 /** Deletes expired promo codes nobody redeemed (redeemed ones stay: the ledger refers to them). */
 export async function pruneExpiredPromoCodes(db: Kysely<unknown>, now: number): Promise<number> {
   if (!(await tableExists(db, 'promo_codes'))) return 0;

@@ -3,11 +3,12 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Kysely } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../plugins/types.js';
-import { checkpointAndOptimize, pruneConversations, pruneExpiredPromoCodes, pruneRequestLogs } from './maintenance.js';
+import { checkpointAndOptimize, pruneConversations, pruneExpiredPromoCodes, pruneRequestLogs, pruneResponses } from './maintenance.js';
 
 export interface JobSettings {
   readonly requestLogsDays: () => number;
   readonly conversationsDays: () => number;
+  readonly responsesDays: () => number;
 }
 
 export function startJobs(
@@ -41,6 +42,11 @@ export function startJobs(
       '27 3 * * *',
       run('prune-conversations', () => pruneConversations(db, clock(), settings.conversationsDays())),
       { ...options, name: 'prune-conversations' },
+    ),
+    cron.schedule(
+      '47 3 * * *',
+      run('prune-responses', () => pruneResponses(db, clock(), settings.responsesDays())),
+      { ...options, name: 'prune-responses' },
     ),
     cron.schedule(
       '37 3 * * *',

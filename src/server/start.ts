@@ -156,6 +156,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     {
       requestLogsDays: () => runtime.config.retention.request_logs_days,
       conversationsDays: () => runtime.config.retention.conversations_days,
+      responsesDays: () => runtime.config.retention.responses_days,
     },
     clock,
     logger,

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { checkpointAndOptimize, pruneConversations, pruneExpiredPromoCodes, pruneRequestLogs } from '../../src/jobs/maintenance.js';
+import { checkpointAndOptimize, pruneConversations, pruneExpiredPromoCodes, pruneRequestLogs, pruneResponses } from '../../src/jobs/maintenance.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW - d * 86_400_000).toISOString();
@@ -39,6 +39,20 @@ describe('maintenance jobs', () => {
     expect(await pruneRequestLogs(db, NOW, 30)).toBe(1);
     expect(await count('request_logs')).toBe(2);
     expect(await count('ledger')).toBe(1);
+  });
+
+  it('prunes stored Responses API responses older than retention.responses_days', async () => {
+    for (const [id, age] of [
+      ['resp_old', 31],
+      ['resp_edge', 29],
+      ['resp_new', 0],
+    ] as const) {
+      await sql`INSERT INTO responses (id, account_id, created_at, input_items, output_items, response) VALUES (${id}, 'default', ${daysAgo(age)}, '[]', '[]', '{}')`.execute(
+        db,
+      );
+    }
+    expect(await pruneResponses(db, NOW, 30)).toBe(1);
+    expect(await count('responses')).toBe(2);
   });
 
   it('prunes stale conversations with their messages', async () => {
