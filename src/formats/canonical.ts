@@ -91,6 +91,10 @@ export interface ReasoningRequest {
   readonly effort?: 'minimal' | 'low' | 'medium' | 'high' | 'max';
   /** Anthropic `thinking.budget_tokens`. */
   readonly budgetTokens?: number;
+  /** Anthropic `thinking: {type: "adaptive"}`: the model decides how long to think. */
+  readonly adaptive?: boolean;
+  /** Only an effort was given (Anthropic `output_config.effort` without `thinking`): no thinking mode was asked for. */
+  readonly effortOnly?: boolean;
 }
 
 /**

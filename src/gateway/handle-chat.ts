@@ -71,7 +71,9 @@ function providerFor(principal: Principal, model: ResolvedModel, runtime: Runtim
 }
 
 function maxCostMicros(model: ResolvedModel, promptTokens: number, req: ChatRequest, overhead: number): number {
-  return chargeMicros(model, { inputTokens: promptTokens, outputTokens: req.maxTokens }, overhead);
+  // Priced as if the whole prompt were written to the cache: the dearest way to read it.
+  const input = model.cacheWritePer1M > model.inputPer1M ? { cacheWriteTokens: promptTokens } : {};
+  return chargeMicros(model, { inputTokens: promptTokens, outputTokens: req.maxTokens, ...input }, overhead);
 }
 
 function costOf(model: ResolvedModel, usage: Usage, principal: Principal, overhead: number): number {
@@ -125,7 +127,10 @@ export async function completeChat(deps: GatewayDeps, call: ChatCall): Promise<C
       runtime.config.routing.deadline_ms,
       hooksFor(deps, runtime, decision, call),
       (model, signal) =>
-        providerFor(call.principal, model, runtime).chat({ ...call.request, model: model.upstreamModel }, { signal, requestId: call.requestId }),
+        providerFor(call.principal, model, runtime).chat(
+          { ...call.request, model: model.upstreamModel },
+          { signal, requestId: call.requestId, capabilities: model.capabilities },
+        ),
     );
   } catch (err) {
     deps.billing.release(call.principal, reservation);
@@ -183,8 +188,8 @@ async function nonEmpty(iterator: AsyncIterator<readonly StreamEvent[]>): Promis
 }
 
 /** Opens the provider's stream and reads up to its first event: a failure so far can fall back. */
-async function firstBatch(provider: Provider, req: ChatRequest, signal: AbortSignal, requestId: string): Promise<FirstBatch> {
-  const iterator = batchesOf(provider, req, { signal, requestId });
+async function firstBatch(provider: Provider, req: ChatRequest, call: CallContext): Promise<FirstBatch> {
+  const iterator = batchesOf(provider, req, call);
   const first = await nonEmpty(iterator);
   const head = first.done ? undefined : first.value[0];
   if (head?.type === 'error') {
@@ -204,7 +209,11 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
       runtime.config.routing.deadline_ms,
       hooksFor(deps, runtime, decision, call),
       (model, signal) =>
-        firstBatch(providerFor(call.principal, model, runtime), { ...call.request, model: model.upstreamModel, stream: true }, signal, call.requestId),
+        firstBatch(
+          providerFor(call.principal, model, runtime),
+          { ...call.request, model: model.upstreamModel, stream: true },
+          { signal, requestId: call.requestId, capabilities: model.capabilities },
+        ),
     );
   } catch (err) {
     deps.billing.release(call.principal, reservation);
@@ -215,6 +224,9 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
   const overhead = runtime.config.billing.overhead;
   const head = first.done ? undefined : first.value[0];
   const warnings = head?.type === 'start' ? (head.warnings ?? []) : [];
+  // Input usage the provider reported up front (Anthropic's message_start): billed even if the
+  // stream breaks before its finish.
+  const startUsage = head?.type === 'start' ? head.usage : undefined;
 
   const produced = new TokenCounter();
   let settledCost = 0;
@@ -224,7 +236,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
   let endedAt: number | null = null;
 
   const settle = async (reported: Usage | null): Promise<Usage> => {
-    const usage = reported ?? { inputTokens: promptTokens, outputTokens: produced.tokens };
+    const usage = reported ?? { ...(startUsage ?? { inputTokens: promptTokens }), outputTokens: produced.tokens };
     settled = true;
     finalUsage = usage;
     settledCost = costOf(model, usage, call.principal, overhead);
@@ -254,7 +266,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
   };
 
   const track = (ev: StreamEvent) => {
-    if (ev.type === 'text-delta') {
+    if (ev.type === 'text-delta' || ev.type === 'reasoning-delta') {
       if (ttftMs === null) ttftMs = deps.clock() - success.startedAt;
       produced.add(ev.text);
     } else if (ev.type === 'tool-call-delta') produced.add(ev.argumentsDelta);

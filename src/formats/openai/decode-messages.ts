@@ -4,7 +4,7 @@
  * content as a string or an array of parts. Consecutive tool messages become one canonical
  * tool message (Anthropic needs them together; the OpenAI encoder splits them again).
  */
-import type { AssistantMessage, ImagePart, Message, TextPart, ToolCallPart, ToolResultPart } from '../canonical.js';
+import type { AssistantMessage, ImagePart, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultPart } from '../canonical.js';
 import { given, invalid, isRecord, oneOf, record, string, type Rec } from './fields.js';
 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
@@ -112,7 +112,10 @@ function argumentsText(v: unknown, path: string): string {
 }
 
 function assistantMessage(m: Rec, path: string, i: number, legacyIds: Map<string, string[]>): AssistantMessage {
-  const content: (TextPart | ToolCallPart)[] = [];
+  const content: (TextPart | ReasoningPart | ToolCallPart)[] = [];
+  // Reasoning an earlier answer carried (DeepSeek/vLLM `reasoning_content`, OpenRouter `reasoning`).
+  const reasoning = m['reasoning_content'] ?? m['reasoning'];
+  if (typeof reasoning === 'string' && reasoning !== '') content.push({ type: 'reasoning', text: reasoning });
   const c = m['content'];
   if (typeof c === 'string') {
     if (c !== '') content.push({ type: 'text', text: c });
