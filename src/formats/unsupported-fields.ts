@@ -11,6 +11,10 @@ export function anthropicOnlyWarnings(req: ChatRequest, provider: string): strin
   if (a?.contextManagement !== undefined) warnings.push(`${provider}: context_management ignored (Anthropic only)`);
   const extra = Object.keys(a?.extra ?? {});
   if (extra.length > 0) warnings.push(`${provider}: ${extra.join(', ')} ignored (Anthropic only)`);
+  const fields = new Set<string>();
+  for (const t of req.tools ?? []) for (const k of Object.keys(t.anthropic ?? {})) fields.add(`tools[].${k}`);
+  for (const m of req.messages) if (m.role === 'system') for (const k of Object.keys(m.anthropic ?? {})) fields.add(`system turn ${k}`);
+  if (fields.size > 0) warnings.push(`${provider}: ${[...fields].join(', ')} ignored (Anthropic only)`);
   if (usesCacheControl(req)) warnings.push(`${provider}: cache_control breakpoints dropped (this provider caches prompts on its own, if at all)`);
   return warnings;
 }

@@ -135,6 +135,31 @@ describe('encodeAnthropicRequest: fidelity', () => {
   });
 });
 
+describe('encodeAnthropicRequest: Claude Code 2.1 round trip', () => {
+  it('sends its system turn (with per-turn-control), thinking display and tool fields back as it sent them', () => {
+    const { body, warnings } = encodeAnthropicRequest({
+      ...base,
+      messages: [
+        user('say hi'),
+        { role: 'system', content: [{ type: 'text', text: '# Env', cacheControl: ephemeral }], anthropic: { output_config: { effort: 'medium' } } },
+      ],
+      reasoning: { enabled: true, adaptive: true, effort: 'medium' },
+      tools: [{ name: 'Deferred', parameters: { type: 'object', properties: {} }, anthropic: { defer_loading: true } }],
+      anthropic: { betas: ['claude-code-20250219', 'per-turn-control-2026-07-01'], extra: { thinking: { display: 'omitted' } } },
+    });
+    expect(warnings).toEqual([]);
+    expect(body.messages[1]).toEqual({
+      role: 'system',
+      content: [{ type: 'text', text: '# Env', cache_control: ephemeral }],
+      output_config: { effort: 'medium' },
+    });
+    expect(body.thinking).toEqual({ display: 'omitted', type: 'adaptive' });
+    expect(body.output_config).toEqual({ effort: 'medium' });
+    expect(body.tools).toEqual([{ name: 'Deferred', input_schema: { type: 'object', properties: {} }, defer_loading: true }]);
+    expect(body).not.toHaveProperty('temperature');
+  });
+});
+
 describe('encodeAnthropicRequest: structured output', () => {
   const schema = { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] };
 

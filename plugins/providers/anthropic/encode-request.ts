@@ -26,8 +26,12 @@ export interface AnthropicEncodeOptions {
   readonly providerBetas?: readonly string[];
 }
 
-/** Lets `role: "system"` messages stay inside `messages`. */
+/**
+ * Betas under which `role: "system"` turns may stay inside `messages`. Claude Code 2.1 sends such
+ * turns with per-turn-control-… (and no mid-conversation-system-…), so either counts.
+ */
 const MID_CONVERSATION_SYSTEM = 'mid-conversation-system';
+const SYSTEM_TURN_BETAS = [MID_CONVERSATION_SYSTEM, 'per-turn-control'];
 
 /** Body fields the encoder owns: `extra` from the client never overrides them. */
 const OWN_FIELDS = new Set(['model', 'max_tokens', 'messages', 'stream', 'system', 'tools', 'tool_choice', 'thinking', 'output_config', 'context_management']);
@@ -35,7 +39,7 @@ const OWN_FIELDS = new Set(['model', 'max_tokens', 'messages', 'stream', 'system
 export function encodeAnthropicRequest(req: ChatRequest, options: AnthropicEncodeOptions = {}): EncodedAnthropicRequest {
   const warnings: string[] = [];
   const betas = [...(req.anthropic?.betas ?? [])];
-  const midSystem = [...betas, ...(options.providerBetas ?? [])].some((b) => b.startsWith(MID_CONVERSATION_SYSTEM));
+  const midSystem = [...betas, ...(options.providerBetas ?? [])].some((b) => SYSTEM_TURN_BETAS.some((prefix) => b.startsWith(`${prefix}-`)));
   const system: AnthropicTextBlock[] = [];
   const messages: AnthropicMessageParam[] = [];
   let folded = 0;
@@ -53,7 +57,7 @@ export function encodeAnthropicRequest(req: ChatRequest, options: AnthropicEncod
     } else if (messages.length === 0) {
       system.push(...textBlocks(message.content));
     } else if (midSystem) {
-      push('system', textBlocks(message.content));
+      messages.push({ role: 'system', content: textBlocks(message.content), ...message.anthropic });
     } else {
       folded++;
       push('user', [systemAsUserText(message)]);
@@ -70,7 +74,9 @@ export function encodeAnthropicRequest(req: ChatRequest, options: AnthropicEncod
 
   const structured = planStructuredOutput(req, options.nativeStructuredOutput === true);
   const { thinking, effort } = planThinking(req, structured.tool !== undefined, warnings);
-  if (thinking !== undefined) body.thinking = thinking;
+  const extra = req.anthropic?.extra ?? {};
+  // Sub-fields the client set (e.g. display: "omitted") ride along with the mode we chose.
+  if (thinking !== undefined) body.thinking = { ...(isJsonObject(extra['thinking']) ? extra['thinking'] : {}), ...thinking };
   const thinks = thinking !== undefined && thinking.type !== 'disabled';
 
   encodeSampling(req, body, thinks, warnings);
@@ -82,6 +88,7 @@ export function encodeAnthropicRequest(req: ChatRequest, options: AnthropicEncod
     ...(t.description !== undefined ? { description: t.description } : {}),
     input_schema: withObjectType(t.parameters),
     ...cacheControl(t.cacheControl),
+    ...t.anthropic,
   }));
   if (structured.tool !== undefined) {
     body.tools = [...tools, structured.tool.definition];
@@ -94,7 +101,6 @@ export function encodeAnthropicRequest(req: ChatRequest, options: AnthropicEncod
     warnings.push('tool_choice ignored: the request has no tools');
   }
 
-  const extra = req.anthropic?.extra ?? {};
   const outputConfig: JsonObject = {
     ...(isJsonObject(extra['output_config']) ? extra['output_config'] : {}),
     ...(effort !== undefined ? { effort } : {}),

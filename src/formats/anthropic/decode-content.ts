@@ -3,7 +3,7 @@
  * inside `messages` (beta mid-conversation-system) stays where the client put it; a user turn
  * mixing tool_result and other blocks becomes a tool message followed by a user message.
  */
-import type { AssistantMessage, ImagePart, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultPart } from '../canonical.js';
+import type { AssistantMessage, ImagePart, JsonObject, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultPart } from '../canonical.js';
 import { arr, cacheControlOf, given, invalid, isObj, obj, str, type Obj } from './decode-fields.js';
 
 export function decodeSystem(system: unknown): Message[] {
@@ -29,7 +29,8 @@ export function decodeMessage(value: unknown, path: string): Message[] {
   const content = message['content'];
   if (role === 'system') {
     const parts = typeof content === 'string' ? [{ type: 'text' as const, text: content }] : textBlocks(content, `${path}.content`);
-    return [{ role: 'system', content: parts }];
+    const fields = otherFields(message, ['role', 'content']);
+    return [{ role: 'system', content: parts, ...(fields !== undefined ? { anthropic: fields } : {}) }];
   }
   if (typeof content === 'string') return [{ role, content: [{ type: 'text', text: content }] }];
   const blocks = arr(content, `${path}.content`);
@@ -137,4 +138,10 @@ function decodeToolResult(block: Obj, path: string): ToolResultPart {
   const isError = block['is_error'];
   if (given(isError) && typeof isError !== 'boolean') throw invalid(`${path}.is_error`, 'must be a boolean');
   return { type: 'tool-result', toolCallId, content, ...(isError === true ? { isError: true } : {}), ...cache };
+}
+
+/** The fields of `value` other than `known`, or undefined when there are none. */
+export function otherFields(value: Obj, known: readonly string[]): JsonObject | undefined {
+  const rest = Object.entries(value).filter(([k, v]) => !known.includes(k) && v !== undefined);
+  return rest.length > 0 ? (Object.fromEntries(rest) as JsonObject) : undefined;
 }

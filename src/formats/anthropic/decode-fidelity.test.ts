@@ -130,4 +130,37 @@ describe('decodeAnthropicRequest: Anthropic fidelity', () => {
     });
     expect(decodeAnthropicRequest({ max_tokens: 1, messages: [{ role: 'user', content: 'q' }] }).anthropic).toBeUndefined();
   });
+
+  it('keeps what Claude Code 2.1 sends beyond the canonical fields (captured shape)', () => {
+    const req = decodeAnthropicRequest({
+      model: 'claude-opus-5-5',
+      max_tokens: 128000,
+      stream: true,
+      thinking: { type: 'adaptive', display: 'omitted' },
+      context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+      output_config: { effort: 'medium' },
+      system: [
+        { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1' },
+        { type: 'text', text: 'You are a Claude agent.', cache_control: ephemeral },
+      ],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'say hi' }] },
+        { role: 'system', content: [{ type: 'text', text: '# Environment', cache_control: ephemeral }], output_config: { effort: 'medium' } },
+      ],
+      tools: [
+        { name: 'Bash', description: 'Run', input_schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: {} } },
+        { name: 'DeferredToolPlaceholder', description: 'never call', input_schema: { type: 'object', properties: {} }, defer_loading: true },
+      ],
+    });
+    expect(req.reasoning).toEqual({ enabled: true, adaptive: true, effort: 'medium' });
+    expect(req.anthropic?.extra).toEqual({ thinking: { display: 'omitted' } });
+    expect(req.messages[2]).toEqual({
+      role: 'system',
+      content: [{ type: 'text', text: '# Environment', cacheControl: ephemeral }],
+      anthropic: { output_config: { effort: 'medium' } },
+    });
+    expect(req.tools?.[1]).toMatchObject({ name: 'DeferredToolPlaceholder', anthropic: { defer_loading: true } });
+    expect(req.tools?.[0]).not.toHaveProperty('anthropic');
+    expect(req).not.toHaveProperty('temperature');
+  });
 });

@@ -52,8 +52,13 @@ export function decodeOptions(body: Obj, headers: HeaderBag | undefined): Decode
 
   const extra: JsonObject = {};
   for (const [key, value] of Object.entries(body)) if (!MAPPED.has(key) && value !== undefined) extra[key] = value as JsonObject[string];
+  // Sub-fields without a canonical meaning (thinking.display, output_config.task_budget…) travel as extra.
   const restConfig = Object.fromEntries(Object.entries(outputConfig).filter(([k]) => k !== 'effort' && k !== 'format'));
   if (Object.keys(restConfig).length > 0) extra['output_config'] = restConfig as JsonObject;
+  if (given(body['thinking'])) {
+    const restThinking = Object.fromEntries(Object.entries(obj(body['thinking'], 'thinking')).filter(([k]) => k !== 'type' && k !== 'budget_tokens'));
+    if (Object.keys(restThinking).length > 0) extra['thinking'] = restThinking as JsonObject;
+  }
 
   const betas = betasOf(headers);
   const anthropic: { -readonly [K in keyof AnthropicPassthrough]: AnthropicPassthrough[K] } = {};

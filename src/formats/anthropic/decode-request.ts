@@ -4,7 +4,7 @@
  * no temperature is injected: absent stays absent (Anthropic's own default is 1).
  */
 import type { ChatRequest, JsonObject, Message, ToolChoice, ToolDefinition } from '../canonical.js';
-import { decodeMessage, decodeSystem } from './decode-content.js';
+import { decodeMessage, decodeSystem, otherFields } from './decode-content.js';
 import { arr, cacheControlOf, given, invalid, isObj, obj, optNumber, optStr, str } from './decode-fields.js';
 import { decodeOptions, type HeaderBag } from './decode-options.js';
 
@@ -67,11 +67,13 @@ function decodeTool(value: unknown, path: string): ToolDefinition {
   }
   const schema = obj(tool['input_schema'], `${path}.input_schema`);
   const description = optStr(tool['description'], `${path}.description`);
+  const fields = otherFields(tool, ['type', 'name', 'description', 'input_schema', 'cache_control']);
   return {
     name: str(tool['name'], `${path}.name`),
     ...(description !== undefined ? { description } : {}),
     parameters: schema as JsonObject,
     ...cacheControlOf(tool, path),
+    ...(fields !== undefined ? { anthropic: fields } : {}),
   };
 }
 
