@@ -17,7 +17,7 @@ describe('encodeAnthropicRequest', () => {
       ],
     });
     expect(warnings).toEqual([
-      '1 system message(s) inside messages sent as user text: send the anthropic-beta header mid-conversation-system-… to keep them as system messages',
+      '1 system message(s) inside messages sent as user text: send the anthropic-beta mid-conversation-system-* or per-turn-control-* to keep them as system turns',
     ]);
     expect(body.system).toBe('Be brief.');
     expect(body.messages).toEqual([

@@ -65,7 +65,7 @@ export function encodeAnthropicRequest(req: ChatRequest, options: AnthropicEncod
   }
   if (folded > 0) {
     warnings.push(
-      `${folded} system message(s) inside messages sent as user text: send the anthropic-beta header ${MID_CONVERSATION_SYSTEM}-… to keep them as system messages`,
+      `${folded} system message(s) inside messages sent as user text: send the anthropic-beta ${MID_CONVERSATION_SYSTEM}-* or per-turn-control-* to keep them as system turns`,
     );
   }
 
