@@ -43,7 +43,14 @@ describe('GET /api/pricing', () => {
     const res = await request(server.url).get('/api/pricing').set(admin(server));
     expect(res.status).toBe(200);
     // Cache prices default to the input price (reads) and 1.25 × it (writes).
-    expect(res.body.models).toContainEqual({ id: 'gpt-4o', name: 'gpt-4o', inputPer1M: 2.5625, outputPer1M: 10.25, cacheReadPer1M: 2.5625, cacheWritePer1M: 3.203125 });
+    expect(res.body.models).toContainEqual({
+      id: 'gpt-4o',
+      name: 'gpt-4o',
+      inputPer1M: 2.5625,
+      outputPer1M: 10.25,
+      cacheReadPer1M: 2.5625,
+      cacheWritePer1M: 3.203125,
+    });
     // The older key cached_input_per_1m still sets the cache-read price.
     expect(res.body.models).toContainEqual({
       id: 'claude-cached',

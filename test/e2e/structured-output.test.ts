@@ -145,7 +145,8 @@ describe('output_config.format (Anthropic clients)', () => {
       messages: [{ role: 'user', content: 'Largest city?' }],
       output_format: { type: 'json_schema', schema },
     } as Anthropic.MessageCreateParamsNonStreaming);
-    expect((fakeOpenAI.requests.at(-1)?.body as Record<string, unknown>)['response_format']).toEqual({
+    const sent = fakeOpenAI.requests.at(-1)?.body as Record<string, unknown> | undefined;
+    expect(sent?.['response_format']).toEqual({
       type: 'json_schema',
       json_schema: { name: 'response', schema },
     });

@@ -185,7 +185,8 @@ describe('AnthropicStreamEncoder', () => {
   it('puts the provider-reported input usage in message_start and the full usage in message_delta', () => {
     const out = frames(encodeAll(thinking));
     const usage = { input_tokens: 50, cache_read_input_tokens: 1000, cache_creation_input_tokens: 150 };
-    expect((out[0]?.data['message'] as Record<string, unknown>)['usage']).toEqual({ ...usage, output_tokens: 0 });
+    const start = out[0]?.data['message'] as Record<string, unknown> | undefined;
+    expect(start?.['usage']).toEqual({ ...usage, output_tokens: 0 });
     expect(out.find((f) => f.event === 'message_delta')?.data['usage']).toEqual({ ...usage, output_tokens: 30 });
   });
 
