@@ -80,3 +80,30 @@ describe('OpenRouter usage', () => {
     });
   });
 });
+
+describe('cache_control on content parts (OpenRouter convention)', () => {
+  it('is kept on text and image parts, system messages included', () => {
+    const { request } = decodeOpenAIChatRequest({
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'long', cache_control: { type: 'ephemeral' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'q', cache_control: { type: 'ephemeral', ttl: '1h' } },
+            { type: 'image_url', image_url: { url: 'https://x.test/a.png' }, cache_control: { type: 'bogus' } },
+          ],
+        },
+      ],
+    });
+    expect(request.messages).toEqual([
+      { role: 'system', content: [{ type: 'text', text: 'long', cacheControl: { type: 'ephemeral' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'q', cacheControl: { type: 'ephemeral', ttl: '1h' } },
+          { type: 'image', source: { kind: 'url', url: 'https://x.test/a.png' } },
+        ],
+      },
+    ]);
+  });
+});
