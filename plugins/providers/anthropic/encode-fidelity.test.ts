@@ -160,6 +160,19 @@ describe('encodeAnthropicRequest: Claude Code 2.1 round trip', () => {
   });
 });
 
+describe('encodeAnthropicRequest: folded system turns', () => {
+  it('warns about the per-turn fields it cannot keep without the beta', () => {
+    const { warnings } = encodeAnthropicRequest({
+      ...base,
+      messages: [user('a'), { role: 'system', content: [{ type: 'text', text: 'Env' }], anthropic: { output_config: { effort: 'low' } } }],
+    });
+    expect(warnings).toEqual([
+      expect.stringMatching(/^1 system message\(s\) inside messages sent as user text/),
+      'system turn fields output_config dropped with the folded system turn',
+    ]);
+  });
+});
+
 describe('encodeAnthropicRequest: structured output', () => {
   const schema = { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] };
 

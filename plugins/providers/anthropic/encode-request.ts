@@ -43,6 +43,7 @@ export function encodeAnthropicRequest(req: ChatRequest, options: AnthropicEncod
   const system: AnthropicTextBlock[] = [];
   const messages: AnthropicMessageParam[] = [];
   let folded = 0;
+  const droppedTurnFields = new Set<string>();
 
   const push = (role: AnthropicMessageParam['role'], blocks: AnthropicMessageParam['content']) => {
     if (blocks.length === 0) return; // Anthropic rejects empty content
@@ -60,6 +61,7 @@ export function encodeAnthropicRequest(req: ChatRequest, options: AnthropicEncod
       messages.push({ role: 'system', content: textBlocks(message.content), ...message.anthropic });
     } else {
       folded++;
+      for (const key of Object.keys(message.anthropic ?? {})) droppedTurnFields.add(key);
       push('user', [systemAsUserText(message)]);
     }
   }
@@ -67,6 +69,7 @@ export function encodeAnthropicRequest(req: ChatRequest, options: AnthropicEncod
     warnings.push(
       `${folded} system message(s) inside messages sent as user text: send the anthropic-beta ${MID_CONVERSATION_SYSTEM}-* or per-turn-control-* to keep them as system turns`,
     );
+    if (droppedTurnFields.size > 0) warnings.push(`system turn fields ${[...droppedTurnFields].join(', ')} dropped with the folded system turn`);
   }
 
   const body: AnthropicRequestBody = { model: req.model, max_tokens: req.maxTokens, messages, stream: req.stream };
