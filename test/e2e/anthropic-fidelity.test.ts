@@ -213,3 +213,19 @@ describe('/v1/messages → Anthropic upstream: fidelity', () => {
     expect(res.response.headers.get('x-switchboard-warnings')).toMatch(/cache_control breakpoints dropped/);
   });
 });
+
+describe('a stream the provider cuts short', () => {
+  it('is billed with the input usage the provider reported in message_start, at cache prices', async () => {
+    fake.setBehaviour({ kind: 'ok', text: 'Partial answer here', usage, cut: true });
+    const rowsBefore = (await ledgerRows(server, accountId)).length;
+    const stream = client.messages.stream({ model: 'claude', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
+    await expect(stream.finalMessage()).rejects.toThrow();
+    for (let i = 0; i < 50 && (await ledgerRows(server, accountId)).length === rowsBefore; i++) await new Promise((r) => setTimeout(r, 20));
+    const charge = await lastCharge();
+    // Not the gateway's estimate of the 'hi' prompt: what Anthropic reported, cache tokens included.
+    expect(charge.input).toBe(1250);
+    const output = charge.output ?? 0;
+    expect(output).toBeGreaterThan(0);
+    expect(charge.amount).toBe(chargeMicros(PRICE, { inputTokens: 1250, outputTokens: output, cacheReadTokens: 1000, cacheWriteTokens: 200 }, 0));
+  });
+});

@@ -16,6 +16,8 @@ export interface FakeAnthropicAnswer {
   redactedThinking?: string;
   /** Fixed usage instead of the length-based one (cache fields as Anthropic reports them: apart from input_tokens). */
   usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number };
+  /** Streaming: cut the connection 100 ms after the first text delta (no message_delta, no message_stop). */
+  cut?: boolean;
 }
 
 export type FakeAnthropicBehaviour =
@@ -170,6 +172,15 @@ export async function startFakeAnthropic(opts: { behaviour?: FakeAnthropicBehavi
       send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
       for (const piece of text.match(/\S+\s*|\s+/g) ?? []) {
         send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } });
+        if (ok.cut === true) {
+          // Later than the gateway's first read, so the failure is mid-stream, not a failed attempt.
+          const t = setTimeout(() => {
+            timers.delete(t);
+            res.socket?.destroy();
+          }, 100);
+          timers.add(t);
+          return;
+        }
       }
       send('content_block_stop', { type: 'content_block_stop', index });
       index++;
