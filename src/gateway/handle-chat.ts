@@ -6,6 +6,7 @@
 import { chargeMicros } from '../billing/price.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { ChatRequest, ChatResult, StreamEvent, Usage } from '../formats/canonical.js';
+import { usesCacheControl } from '../formats/unsupported-fields.js';
 import type { CallContext, Logger, Principal, Provider } from '../plugins/types.js';
 import { singleEventBatches } from '../upstream/event-batches.js';
 import { runAttempts, type AttemptSuccess } from './attempts.js';
@@ -71,8 +72,8 @@ function providerFor(principal: Principal, model: ResolvedModel, runtime: Runtim
 }
 
 function maxCostMicros(model: ResolvedModel, promptTokens: number, req: ChatRequest, overhead: number): number {
-  // Priced as if the whole prompt were written to the cache: the dearest way to read it.
-  const input = model.cacheWritePer1M > model.inputPer1M ? { cacheWriteTokens: promptTokens } : {};
+  // With cache breakpoints the whole prompt may be written to the cache: its dearest price.
+  const input = model.cacheWritePer1M > model.inputPer1M && usesCacheControl(req) ? { cacheWriteTokens: promptTokens } : {};
   return chargeMicros(model, { inputTokens: promptTokens, outputTokens: req.maxTokens, ...input }, overhead);
 }
 
