@@ -28,7 +28,7 @@ const schema = {
   additionalProperties: false,
 };
 const answer = { city: 'Paris', population: 2_100_000 };
-const responseFormat = { type: 'json_schema' as const, json_schema: { name: 'city', schema, strict: true } };
+const responseFormat = { type: 'json_schema' as const, json_schema: { name: 'city', description: 'A city and its population.', schema, strict: true } };
 
 beforeAll(async () => {
   [fake, fakeOpenAI] = await Promise.all([startFakeAnthropic(), startFakeOpenAI()]);
@@ -76,7 +76,7 @@ describe('OpenAI response_format → an Anthropic model without native structure
       response_format: responseFormat,
     });
     const sent = upstreamBody();
-    expect(sent['tools']).toEqual([{ name: 'json_response', description: expect.any(String), input_schema: schema }]);
+    expect(sent['tools']).toEqual([{ name: 'json_response', description: 'A city and its population.', input_schema: schema }]);
     expect(sent['tool_choice']).toEqual({ type: 'tool', name: 'json_response' });
     expect(completion.choices[0]?.finish_reason).toBe('stop');
     expect(completion.choices[0]?.message.tool_calls).toBeUndefined();

@@ -113,6 +113,7 @@ function encodeResponseFormat(format: ResponseFormat): OpenAIResponseFormat {
       name: format.name,
       schema: format.schema,
       ...(format.strict !== undefined ? { strict: format.strict } : {}),
+      ...(format.description !== undefined ? { description: format.description } : {}),
     },
   };
 }

@@ -122,11 +122,13 @@ function decodeResponseFormat(v: unknown): ResponseFormat | undefined {
   if (type !== 'json_schema') return { type };
   const js = record(rf['json_schema'], 'response_format.json_schema');
   const strict = optBoolean(js['strict'], 'response_format.json_schema.strict');
+  const description = optString(js['description'], 'response_format.json_schema.description');
   return {
     type: 'json_schema',
     name: given(js['name']) ? string(js['name'], 'response_format.json_schema.name', true) : 'response',
     schema: given(js['schema']) ? jsonObject(js['schema'], 'response_format.json_schema.schema') : { type: 'object' },
     ...(strict !== undefined ? { strict } : {}),
+    ...(description !== undefined ? { description } : {}),
   };
 }
 

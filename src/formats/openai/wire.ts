@@ -29,7 +29,7 @@ export type OpenAIToolChoice = 'auto' | 'none' | 'required' | { type: 'function'
 export type OpenAIResponseFormat =
   | { type: 'text' }
   | { type: 'json_object' }
-  | { type: 'json_schema'; json_schema: { name: string; schema: JsonObject; strict?: boolean } };
+  | { type: 'json_schema'; json_schema: { name: string; schema: JsonObject; strict?: boolean; description?: string } };
 
 export interface OpenAIChatRequestBody {
   model: string;
