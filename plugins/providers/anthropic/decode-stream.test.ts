@@ -95,15 +95,18 @@ describe('createAnthropicStreamDecoder: structured output and redacted thinking'
   const run = (decoder: ReturnType<typeof createAnthropicStreamDecoder>, events: [string, unknown][]) =>
     events.flatMap(([event, data]) => decoder.push(event, JSON.stringify(data)));
 
-  it('streams the forced JSON tool input as text and finishes with stop', () => {
+  it('streams the forced JSON tool input as text (no prose beside it) and finishes with stop', () => {
     const decoder = createAnthropicStreamDecoder({ jsonTool: { name: 'json_response', wrapped: false, only: true } });
     const events = [
       ...decoder.push('message_start', start),
       ...run(decoder, [
-        ['content_block_start', { index: 0, content_block: { type: 'tool_use', id: 't', name: 'json_response', input: {} } }],
-        ['content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: '{"n":' } }],
-        ['content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: '4}' } }],
+        ['content_block_start', { index: 0, content_block: { type: 'text', text: '' } }],
+        ['content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Here is the JSON:' } }],
         ['content_block_stop', { index: 0 }],
+        ['content_block_start', { index: 1, content_block: { type: 'tool_use', id: 't', name: 'json_response', input: {} } }],
+        ['content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '{"n":' } }],
+        ['content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '4}' } }],
+        ['content_block_stop', { index: 1 }],
         ['message_delta', { delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 7 } }],
         ['message_stop', {}],
       ]),

@@ -130,7 +130,8 @@ export function createAnthropicStreamDecoder(options: AnthropicStreamDecoderOpti
         if (delta['type'] === 'text_delta') {
           const text = delta['text'];
           if (typeof text !== 'string') return bad('text_delta without text');
-          return text === '' ? [] : [{ type: 'text-delta', text }];
+          // Prose beside the forced JSON tool would break the client's JSON.parse.
+          return text === '' || jsonTool?.only === true ? [] : [{ type: 'text-delta', text }];
         }
         const block = typeof msg['index'] === 'number' ? blocks.get(msg['index']) : undefined;
         if (delta['type'] === 'input_json_delta') {
