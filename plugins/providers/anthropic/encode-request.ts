@@ -58,7 +58,8 @@ export function encodeAnthropicRequest(req: ChatRequest, options: AnthropicEncod
     } else if (messages.length === 0) {
       system.push(...textBlocks(message.content));
     } else if (midSystem) {
-      messages.push({ role: 'system', content: textBlocks(message.content), ...message.anthropic });
+      const blocks = textBlocks(message.content);
+      if (blocks.length > 0) messages.push({ role: 'system', content: blocks, ...message.anthropic });
     } else {
       folded++;
       for (const key of Object.keys(message.anthropic ?? {})) droppedTurnFields.add(key);
