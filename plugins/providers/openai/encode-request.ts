@@ -35,8 +35,13 @@ export function encodeOpenAIRequest(req: ChatRequest, options: EncodeOptions = {
     [options.maxTokensField ?? 'max_tokens']: req.maxTokens,
     stream: req.stream,
   };
-  if (req.temperature !== undefined) body.temperature = req.temperature;
-  if (req.topP !== undefined) body.top_p = req.topP;
+  // Reasoning models (o-series, GPT-5) refuse sampling settings other than the defaults.
+  if (options.reasoning === true && ((req.temperature !== undefined && req.temperature !== 1) || req.topP !== undefined)) {
+    options.warnings?.push('openai: temperature / top_p ignored (reasoning models take only the defaults)');
+  } else {
+    if (req.temperature !== undefined) body.temperature = req.temperature;
+    if (req.topP !== undefined) body.top_p = req.topP;
+  }
   if (req.stop !== undefined && req.stop.length > 0) body.stop = [...req.stop];
   if (req.tools !== undefined && req.tools.length > 0) {
     body.tools = req.tools.map((t) => ({

@@ -23,6 +23,15 @@ describe('encodeOpenAIRequest: reasoning and foreign fields', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('drops temperature and top_p for reasoning models, with a warning', () => {
+    const warnings: string[] = [];
+    const body = encodeOpenAIRequest({ ...base, temperature: 0.2, topP: 0.9 }, { streamUsage: true, reasoning: true, warnings });
+    expect(body).not.toHaveProperty('temperature');
+    expect(body).not.toHaveProperty('top_p');
+    expect(warnings).toEqual(['openai: temperature / top_p ignored (reasoning models take only the defaults)']);
+    expect(encodeOpenAIRequest({ ...base, temperature: 0.2 }, { streamUsage: true }).temperature).toBe(0.2);
+  });
+
   it('warns instead of sending reasoning_effort to a model without the capability', () => {
     const warnings: string[] = [];
     const body = encodeOpenAIRequest({ ...base, reasoning: { enabled: true, budgetTokens: 2048 } }, { streamUsage: true, warnings });
