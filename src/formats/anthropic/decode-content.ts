@@ -80,12 +80,13 @@ function decodeAssistantBlock(value: unknown, path: string): TextPart | Reasonin
       return { type: 'tool-call', id: str(block['id'], `${path}.id`), name: str(block['name'], `${path}.name`), arguments: JSON.stringify(input) };
     }
     case 'thinking': {
-      // The signature must reach Anthropic byte for byte, or it rejects the turn.
+      // The signature must reach Anthropic byte for byte, or it rejects the turn. An empty one marks
+      // reasoning another provider produced (Switchboard sends it so): there is nothing to verify.
       const signature = block['signature'];
       return {
         type: 'reasoning',
         text: str(block['thinking'], `${path}.thinking`),
-        ...(typeof signature === 'string' ? { signature } : {}),
+        ...(typeof signature === 'string' && signature !== '' ? { signature } : {}),
       };
     }
     case 'redacted_thinking':

@@ -76,6 +76,7 @@ describe('decodeAnthropicRequest: Anthropic fidelity', () => {
           content: [
             { type: 'thinking', thinking: 'step 1', signature: 'EqQBsig==' },
             { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3p' },
+            { type: 'thinking', thinking: 'from another provider', signature: '' },
             { type: 'tool_use', id: 't', name: 'f', input: { a: 1 } },
           ],
         },
@@ -84,6 +85,7 @@ describe('decodeAnthropicRequest: Anthropic fidelity', () => {
     expect(req.messages[1]?.content).toEqual([
       { type: 'reasoning', text: 'step 1', signature: 'EqQBsig==' },
       { type: 'reasoning', text: '', redactedData: 'EmwKAhgBEgy3va3p' },
+      { type: 'reasoning', text: 'from another provider' },
       { type: 'tool-call', id: 't', name: 'f', arguments: '{"a":1}' },
     ]);
   });
