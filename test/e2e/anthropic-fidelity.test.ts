@@ -200,6 +200,7 @@ describe('/v1/messages → Anthropic upstream: fidelity', () => {
     const res = await client.messages.create({ ...conversation, model: 'o-reasoner' }).withResponse();
     const sent = fakeOpenAI.requests.at(-1)?.body as Record<string, unknown>;
     expect(sent['reasoning_effort']).toBe('low'); // budget_tokens 2048
+    expect(sent).not.toHaveProperty('temperature'); // none injected on /v1/messages, for any provider
     expect(sent['messages']).toEqual([
       { role: 'system', content: 'You are a Claude agent.\nLong, cached instructions.' },
       { role: 'user', content: 'What is 6*7?' },

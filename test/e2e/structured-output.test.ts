@@ -154,6 +154,29 @@ describe('output_config.format (Anthropic clients)', () => {
   });
 });
 
+describe('reasoning to OpenAI clients', () => {
+  it('streams Claude thinking as reasoning_content deltas through the official SDK', async () => {
+    fake.setBehaviour({ kind: 'ok', text: 'Four.', thinking: { text: 'Two plus two.', signature: 'sig' } });
+    const stream = await openai.chat.completions.create({
+      model: 'claude',
+      stream: true,
+      max_tokens: 4096,
+      reasoning_effort: 'low',
+      messages: [{ role: 'user', content: '2+2?' }],
+    });
+    let reasoning = '';
+    let content = '';
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta as { content?: string; reasoning_content?: string } | undefined;
+      reasoning += delta?.reasoning_content ?? '';
+      content += delta?.content ?? '';
+    }
+    expect(upstreamBody()['thinking']).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    expect(reasoning).toBe('Two plus two.');
+    expect(content).toBe('Four.');
+  });
+});
+
 describe('OpenRouter shape on /api/v1/chat/completions', () => {
   it('ends a stream with usage and its cost even without stream_options, and the cost is what was billed', async () => {
     fakeOpenAI.setBehaviour({ kind: 'ok' });
