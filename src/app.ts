@@ -6,7 +6,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.js';
 import { anthropicFormat } from './formats/anthropic/index.js';
-import { openaiFormat } from './formats/openai/index.js';
+import { openaiFormat, openrouterFormat } from './formats/openai/index.js';
 import type { GatewayDeps } from './gateway/handle-chat.js';
 import type { KeyStore } from './keys/key-store.js';
 import type { Principal } from './plugins/types.js';
@@ -63,8 +63,8 @@ export function createApp(deps: AppDeps): Express {
 
   // The completion routes come first: they are most of the traffic, and every layer a request
   // passes costs a match (and a nested router a dispatch of its own).
-  const openaiChat = chatRoute(openaiFormat, gateway);
-  app.post(['/v1/chat/completions', '/api/v1/chat/completions'], auth, requireScope('chat'), body, openaiChat);
+  app.post('/v1/chat/completions', auth, requireScope('chat'), body, chatRoute(openaiFormat, gateway));
+  app.post('/api/v1/chat/completions', auth, requireScope('chat'), body, chatRoute(openrouterFormat, gateway));
   app.post('/v1/messages', auth, requireScope('chat'), body, chatRoute(anthropicFormat, gateway));
   const responses = responsesHandlers({ gateway, store: deps.responseStore ?? new SqliteResponseStore(deps.db) });
   app.post(['/v1/responses', '/api/v1/responses'], auth, requireScope('chat'), body, responses.create);

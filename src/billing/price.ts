@@ -6,13 +6,28 @@
 export interface PriceTable {
   readonly inputPer1M: number;
   readonly outputPer1M: number;
+  /** Prompt-cache reads (default: the input price). */
   readonly cachedInputPer1M?: number;
+  /** Prompt-cache writes (default: the input price). */
+  readonly cacheWritePer1M?: number;
 }
 
-export function chargeMicros(price: PriceTable, usage: { inputTokens: number; outputTokens: number; cacheReadTokens?: number }, overhead: number): number {
+export interface BilledUsage {
+  /** Every prompt token, cache reads and writes included. */
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens?: number;
+  readonly cacheWriteTokens?: number;
+}
+
+export function chargeMicros(price: PriceTable, usage: BilledUsage, overhead: number): number {
   const cached = Math.min(usage.cacheReadTokens ?? 0, usage.inputTokens);
+  const written = Math.min(usage.cacheWriteTokens ?? 0, usage.inputTokens - cached);
   const providerCost =
-    (usage.inputTokens - cached) * price.inputPer1M + cached * (price.cachedInputPer1M ?? price.inputPer1M) + usage.outputTokens * price.outputPer1M;
+    (usage.inputTokens - cached - written) * price.inputPer1M +
+    cached * (price.cachedInputPer1M ?? price.inputPer1M) +
+    written * (price.cacheWritePer1M ?? price.inputPer1M) +
+    usage.outputTokens * price.outputPer1M;
   return Math.round(providerCost * (1 + overhead) + Number.EPSILON * providerCost);
 }
 

@@ -155,14 +155,18 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
               properties: {
                 input_per_1m: num('USD per 1M input tokens.', { minimum: 0, default: 0 }),
                 output_per_1m: num('USD per 1M output tokens.', { minimum: 0, default: 0 }),
-                cached_input_per_1m: num('USD per 1M cached input tokens (default: input price).', { minimum: 0 }),
+                cache_read_per_1m: num('USD per 1M input tokens read from the prompt cache (default: input price).', { minimum: 0 }),
+                cached_input_per_1m: num('Older name of cache_read_per_1m, still accepted (cache_read_per_1m wins when both are set).', { minimum: 0 }),
+                cache_write_per_1m: num('USD per 1M input tokens written to the prompt cache (default: input price × 1.25, Anthropic’s 5-minute rate).', {
+                  minimum: 0,
+                }),
               },
             },
             context_window: int('Largest prompt + answer in tokens.', { minimum: 1, default: 128000 }),
             capabilities: {
               type: 'array',
               description: 'What the model accepts.',
-              items: { type: 'string', enum: ['text', 'tools', 'vision', 'streaming', 'embeddings'] },
+              items: { type: 'string', enum: ['text', 'tools', 'vision', 'streaming', 'embeddings', 'reasoning', 'structured_output'] },
               default: ['text', 'tools', 'vision', 'streaming'],
             },
             fallbacks: {

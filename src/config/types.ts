@@ -9,7 +9,11 @@ export interface ProviderConfig extends PluginInstanceConfig {
   readonly name: string;
 }
 
-export type ModelCapability = 'text' | 'tools' | 'vision' | 'streaming' | 'embeddings';
+/**
+ * `reasoning`: the openai provider sends `reasoning_effort` (o-series, GPT-5); `structured_output`:
+ * the anthropic provider sends `output_config.format` natively instead of a forced tool.
+ */
+export type ModelCapability = 'text' | 'tools' | 'vision' | 'streaming' | 'embeddings' | 'reasoning' | 'structured_output';
 
 export interface ModelConfig {
   readonly id: string;
@@ -20,7 +24,10 @@ export interface ModelConfig {
   readonly pricing: {
     readonly input_per_1m: number;
     readonly output_per_1m: number;
+    readonly cache_read_per_1m?: number;
+    /** Older name of cache_read_per_1m. */
     readonly cached_input_per_1m?: number;
+    readonly cache_write_per_1m?: number;
   };
   readonly context_window: number;
   readonly capabilities: readonly ModelCapability[];

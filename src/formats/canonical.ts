@@ -59,7 +59,12 @@ export interface ToolResultPart {
   readonly cacheControl?: CacheControl;
 }
 
-export type SystemMessage = { readonly role: 'system'; readonly content: readonly TextPart[] };
+export type SystemMessage = {
+  readonly role: 'system';
+  readonly content: readonly TextPart[];
+  /** Other fields of an Anthropic system turn (e.g. `output_config` under per-turn-control), for Anthropic providers only. */
+  readonly anthropic?: JsonObject;
+};
 export type UserMessage = { readonly role: 'user'; readonly content: readonly (TextPart | ImagePart)[] };
 export type AssistantMessage = { readonly role: 'assistant'; readonly content: readonly (TextPart | ReasoningPart | ToolCallPart)[] };
 export type ToolMessage = { readonly role: 'tool'; readonly content: readonly ToolResultPart[] };
@@ -71,6 +76,8 @@ export interface ToolDefinition {
   /** JSON Schema of the arguments object. */
   readonly parameters: JsonObject;
   readonly cacheControl?: CacheControl;
+  /** Other fields of an Anthropic tool definition (e.g. `defer_loading`, `strict`), for Anthropic providers only. */
+  readonly anthropic?: JsonObject;
 }
 
 export type ToolChoice =
@@ -91,6 +98,10 @@ export interface ReasoningRequest {
   readonly effort?: 'minimal' | 'low' | 'medium' | 'high' | 'max';
   /** Anthropic `thinking.budget_tokens`. */
   readonly budgetTokens?: number;
+  /** Anthropic `thinking: {type: "adaptive"}`: the model decides how long to think. */
+  readonly adaptive?: boolean;
+  /** Only an effort was given (Anthropic `output_config.effort` without `thinking`): no thinking mode was asked for. */
+  readonly effortOnly?: boolean;
 }
 
 /**

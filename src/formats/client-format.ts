@@ -12,6 +12,8 @@ export interface ResponseMeta {
   readonly includeUsage: boolean;
   /** Prompt tokens as estimated before the call (Anthropic's message_start wants a number). */
   readonly inputTokens: number;
+  /** The answer's charge in micro-dollars, final once the finish event is encoded (OpenRouter's `usage.cost`). */
+  readonly costMicros?: () => number;
 }
 
 export interface StreamEncoder {
@@ -21,9 +23,13 @@ export interface StreamEncoder {
   end(): string;
 }
 
+/** Request headers as node gives them (lower-case names). */
+export type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
 export interface ClientFormat {
   readonly name: 'openai' | 'anthropic';
-  decode(body: unknown): { readonly request: ChatRequest; readonly includeUsage: boolean };
+  /** `headers`: for the fields a format carries in headers (Anthropic's `anthropic-beta`). */
+  decode(body: unknown, headers?: RequestHeaders): { readonly request: ChatRequest; readonly includeUsage: boolean };
   responseId(requestId: string): string;
   encodeResult(result: ChatResult, meta: ResponseMeta): unknown;
   streamEncoder(meta: ResponseMeta): StreamEncoder;

@@ -6,6 +6,7 @@
 import { chargeMicros } from '../billing/price.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { ChatRequest, ChatResult, StreamEvent, Usage } from '../formats/canonical.js';
+import { usesCacheControl } from '../formats/unsupported-fields.js';
 import type { CallContext, Logger, Principal, Provider } from '../plugins/types.js';
 import { singleEventBatches } from '../upstream/event-batches.js';
 import { runAttempts, type AttemptSuccess } from './attempts.js';
@@ -71,7 +72,9 @@ function providerFor(principal: Principal, model: ResolvedModel, runtime: Runtim
 }
 
 function maxCostMicros(model: ResolvedModel, promptTokens: number, req: ChatRequest, overhead: number): number {
-  return chargeMicros(model, { inputTokens: promptTokens, outputTokens: req.maxTokens }, overhead);
+  // With cache breakpoints the whole prompt may be written to the cache: its dearest price.
+  const input = model.cacheWritePer1M > model.inputPer1M && usesCacheControl(req) ? { cacheWriteTokens: promptTokens } : {};
+  return chargeMicros(model, { inputTokens: promptTokens, outputTokens: req.maxTokens, ...input }, overhead);
 }
 
 function costOf(model: ResolvedModel, usage: Usage, principal: Principal, overhead: number): number {
@@ -125,7 +128,10 @@ export async function completeChat(deps: GatewayDeps, call: ChatCall): Promise<C
       runtime.config.routing.deadline_ms,
       hooksFor(deps, runtime, decision, call),
       (model, signal) =>
-        providerFor(call.principal, model, runtime).chat({ ...call.request, model: model.upstreamModel }, { signal, requestId: call.requestId }),
+        providerFor(call.principal, model, runtime).chat(
+          { ...call.request, model: model.upstreamModel },
+          { signal, requestId: call.requestId, capabilities: model.capabilities },
+        ),
     );
   } catch (err) {
     deps.billing.release(call.principal, reservation);
@@ -183,8 +189,8 @@ async function nonEmpty(iterator: AsyncIterator<readonly StreamEvent[]>): Promis
 }
 
 /** Opens the provider's stream and reads up to its first event: a failure so far can fall back. */
-async function firstBatch(provider: Provider, req: ChatRequest, signal: AbortSignal, requestId: string): Promise<FirstBatch> {
-  const iterator = batchesOf(provider, req, { signal, requestId });
+async function firstBatch(provider: Provider, req: ChatRequest, call: CallContext): Promise<FirstBatch> {
+  const iterator = batchesOf(provider, req, call);
   const first = await nonEmpty(iterator);
   const head = first.done ? undefined : first.value[0];
   if (head?.type === 'error') {
@@ -204,7 +210,11 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
       runtime.config.routing.deadline_ms,
       hooksFor(deps, runtime, decision, call),
       (model, signal) =>
-        firstBatch(providerFor(call.principal, model, runtime), { ...call.request, model: model.upstreamModel, stream: true }, signal, call.requestId),
+        firstBatch(
+          providerFor(call.principal, model, runtime),
+          { ...call.request, model: model.upstreamModel, stream: true },
+          { signal, requestId: call.requestId, capabilities: model.capabilities },
+        ),
     );
   } catch (err) {
     deps.billing.release(call.principal, reservation);
@@ -215,6 +225,9 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
   const overhead = runtime.config.billing.overhead;
   const head = first.done ? undefined : first.value[0];
   const warnings = head?.type === 'start' ? (head.warnings ?? []) : [];
+  // Input usage the provider reported up front (Anthropic's message_start): billed even if the
+  // stream breaks before its finish.
+  const startUsage = head?.type === 'start' ? head.usage : undefined;
 
   const produced = new TokenCounter();
   let settledCost = 0;
@@ -224,7 +237,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
   let endedAt: number | null = null;
 
   const settle = async (reported: Usage | null): Promise<Usage> => {
-    const usage = reported ?? { inputTokens: promptTokens, outputTokens: produced.tokens };
+    const usage = reported ?? { ...(startUsage ?? { inputTokens: promptTokens }), outputTokens: produced.tokens };
     settled = true;
     finalUsage = usage;
     settledCost = costOf(model, usage, call.principal, overhead);
@@ -254,7 +267,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
   };
 
   const track = (ev: StreamEvent) => {
-    if (ev.type === 'text-delta') {
+    if (ev.type === 'text-delta' || ev.type === 'reasoning-delta') {
       if (ttftMs === null) ttftMs = deps.clock() - success.startedAt;
       produced.add(ev.text);
     } else if (ev.type === 'tool-call-delta') produced.add(ev.argumentsDelta);

@@ -10,6 +10,9 @@ import { validatePluginOptions } from '../plugins/options.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { AnyPlugin, Authenticator, Classifier, PluginContext, PluginKind, Policy, Provider } from '../plugins/types.js';
 
+/** Anthropic bills a 5-minute prompt-cache write at 1.25× the input price; the default when YAML names none. */
+const CACHE_WRITE_FACTOR = 1.25;
+
 export interface ResolvedModel {
   readonly id: string;
   readonly name: string;
@@ -20,7 +23,9 @@ export interface ResolvedModel {
   /** USD per 1M tokens, provider price (before overhead). */
   readonly inputPer1M: number;
   readonly outputPer1M: number;
+  /** Prompt-cache reads and writes, USD per 1M tokens (provider price). */
   readonly cachedInputPer1M: number;
+  readonly cacheWritePer1M: number;
   readonly contextWindow: number;
   readonly capabilities: ReadonlySet<ModelCapability>;
   readonly fallbacks: readonly string[];
@@ -92,7 +97,8 @@ export async function buildRuntime(loaded: Pick<LoadedConfig, 'config' | 'regist
       categories: m.categories,
       inputPer1M: m.pricing.input_per_1m,
       outputPer1M: m.pricing.output_per_1m,
-      cachedInputPer1M: m.pricing.cached_input_per_1m ?? m.pricing.input_per_1m,
+      cachedInputPer1M: m.pricing.cache_read_per_1m ?? m.pricing.cached_input_per_1m ?? m.pricing.input_per_1m,
+      cacheWritePer1M: m.pricing.cache_write_per_1m ?? m.pricing.input_per_1m * CACHE_WRITE_FACTOR,
       contextWindow: m.context_window,
       capabilities: new Set(m.capabilities),
       fallbacks: m.fallbacks,

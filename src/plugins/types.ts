@@ -68,6 +68,11 @@ export interface CallContext {
   /** Aborted when the client disconnects or the gateway gives up on the attempt. */
   readonly signal: AbortSignal;
   readonly requestId: string;
+  /**
+   * The YAML `capabilities` of the model being called (e.g. `reasoning`, `structured_output`),
+   * so a provider serving several models can pick the request form each one accepts.
+   */
+  readonly capabilities?: ReadonlySet<string>;
 }
 
 export interface EmbeddingsRequest {

@@ -25,6 +25,12 @@ beforeAll(async () => {
           pricing: { input_per_1m: 0.15, output_per_1m: 0.6 },
         },
         { id: 'gpt-4o', provider: 'local-mock', categories: ['text'], pricing: { input_per_1m: 2.5, output_per_1m: 10 } },
+        {
+          id: 'claude-cached',
+          provider: 'local-mock',
+          categories: ['text'],
+          pricing: { input_per_1m: 3, output_per_1m: 15, cached_input_per_1m: 0.3 },
+        },
       ],
       routing: { categories: { text: { policy: 'fixed', models: ['mock-fast'] }, code: { policy: 'fixed', models: ['mock-fast'] } } },
     }),
@@ -36,7 +42,24 @@ describe('GET /api/pricing', () => {
   it('lists prices with the overhead included (2.50 → 2.5625)', async () => {
     const res = await request(server.url).get('/api/pricing').set(admin(server));
     expect(res.status).toBe(200);
-    expect(res.body.models).toContainEqual({ id: 'gpt-4o', name: 'gpt-4o', inputPer1M: 2.5625, outputPer1M: 10.25 });
+    // Cache prices default to the input price (reads) and 1.25 × it (writes).
+    expect(res.body.models).toContainEqual({
+      id: 'gpt-4o',
+      name: 'gpt-4o',
+      inputPer1M: 2.5625,
+      outputPer1M: 10.25,
+      cacheReadPer1M: 2.5625,
+      cacheWritePer1M: 3.203125,
+    });
+    // The older key cached_input_per_1m still sets the cache-read price.
+    expect(res.body.models).toContainEqual({
+      id: 'claude-cached',
+      name: 'claude-cached',
+      inputPer1M: 3.075,
+      outputPer1M: 15.375,
+      cacheReadPer1M: 0.3075,
+      cacheWritePer1M: 3.84375,
+    });
   });
   it('needs the read scope', async () => {
     const accountId = await newAccount(server, 'pricing-chat-only');

@@ -5,8 +5,23 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+/** A successful answer; every field optional (default: a short text). */
+export interface FakeAnthropicAnswer {
+  kind: 'ok';
+  text?: string;
+  toolCall?: { name: string; input: Record<string, unknown> };
+  /** A thinking block before the answer (streamed as thinking_delta + signature_delta). */
+  thinking?: { text: string; signature: string };
+  /** A redacted_thinking block's data. */
+  redactedThinking?: string;
+  /** Fixed usage instead of the length-based one (cache fields as Anthropic reports them: apart from input_tokens). */
+  usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number };
+  /** Streaming: cut the connection 100 ms after the first text delta (no message_delta, no message_stop). */
+  cut?: boolean;
+}
+
 export type FakeAnthropicBehaviour =
-  | { kind: 'ok'; text?: string; toolCall?: { name: string; input: Record<string, unknown> } }
+  | FakeAnthropicAnswer
   | { kind: 'status'; status: number; body?: unknown }
   | { kind: 'hang' }
   | { kind: 'reset' }
@@ -67,7 +82,7 @@ export async function startFakeAnthropic(opts: { behaviour?: FakeAnthropicBehavi
     requests.push({ method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, body });
     const current = behaviour;
 
-    if (req.method !== 'POST' || req.url !== '/v1/messages') {
+    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/v1/messages') {
       return sendJson(res, 404, errorEnvelope('not_found_error', `Not found: ${req.url ?? ''}`));
     }
     switch (current.kind) {
@@ -93,18 +108,21 @@ export async function startFakeAnthropic(opts: { behaviour?: FakeAnthropicBehavi
     }
   }
 
-  function answer(res: ServerResponse, body: unknown, ok: { text?: string; toolCall?: { name: string; input: Record<string, unknown> } }): void {
+  function answer(res: ServerResponse, body: unknown, ok: Omit<FakeAnthropicAnswer, 'kind'>): void {
     const request = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
     const model = typeof request['model'] === 'string' ? request['model'] : 'claude-fake';
     const text = ok.text ?? (ok.toolCall === undefined ? DEFAULT_TEXT : '');
     const id = `msg_fake${++counter}`;
     const toolId = `toolu_fake${counter}`;
-    const inputTokens = Math.max(1, Math.ceil(JSON.stringify(request['messages'] ?? []).length / 4));
-    const outputTokens = Math.max(1, text.split(/\s+/).filter(Boolean).length + (ok.toolCall === undefined ? 0 : 5));
+    const inputTokens = ok.usage?.input ?? Math.max(1, Math.ceil(JSON.stringify(request['messages'] ?? []).length / 4));
+    const outputTokens = ok.usage?.output ?? Math.max(1, text.split(/\s+/).filter(Boolean).length + (ok.toolCall === undefined ? 0 : 5));
+    const cache = { cache_creation_input_tokens: ok.usage?.cacheWrite ?? 0, cache_read_input_tokens: ok.usage?.cacheRead ?? 0 };
     const stopReason = ok.toolCall === undefined ? 'end_turn' : 'tool_use';
 
     if (request['stream'] !== true) {
       const content: unknown[] = [];
+      if (ok.thinking !== undefined) content.push({ type: 'thinking', thinking: ok.thinking.text, signature: ok.thinking.signature });
+      if (ok.redactedThinking !== undefined) content.push({ type: 'redacted_thinking', data: ok.redactedThinking });
       if (text !== '') content.push({ type: 'text', text });
       if (ok.toolCall !== undefined) content.push({ type: 'tool_use', id: toolId, name: ok.toolCall.name, input: ok.toolCall.input });
       return sendJson(res, 200, {
@@ -115,7 +133,7 @@ export async function startFakeAnthropic(opts: { behaviour?: FakeAnthropicBehavi
         content,
         stop_reason: stopReason,
         stop_sequence: null,
-        usage: { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: outputTokens },
+        usage: { input_tokens: inputTokens, ...cache, output_tokens: outputTokens },
       });
     }
 
@@ -131,15 +149,38 @@ export async function startFakeAnthropic(opts: { behaviour?: FakeAnthropicBehavi
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+        usage: { input_tokens: inputTokens, ...cache, output_tokens: 1 },
       },
     });
     send('ping', { type: 'ping' });
     let index = 0;
+    if (ok.thinking !== undefined) {
+      send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } });
+      for (const piece of ok.thinking.text.match(/\S+\s*|\s+/g) ?? []) {
+        send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: piece } });
+      }
+      send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: ok.thinking.signature } });
+      send('content_block_stop', { type: 'content_block_stop', index });
+      index++;
+    }
+    if (ok.redactedThinking !== undefined) {
+      send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'redacted_thinking', data: ok.redactedThinking } });
+      send('content_block_stop', { type: 'content_block_stop', index });
+      index++;
+    }
     if (text !== '') {
       send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
       for (const piece of text.match(/\S+\s*|\s+/g) ?? []) {
         send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } });
+        if (ok.cut === true) {
+          // Later than the gateway's first read, so the failure is mid-stream, not a failed attempt.
+          const t = setTimeout(() => {
+            timers.delete(t);
+            res.socket?.destroy();
+          }, 100);
+          timers.add(t);
+          return;
+        }
       }
       send('content_block_stop', { type: 'content_block_stop', index });
       index++;
@@ -153,7 +194,12 @@ export async function startFakeAnthropic(opts: { behaviour?: FakeAnthropicBehavi
       }
       send('content_block_stop', { type: 'content_block_stop', index });
     }
-    send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } });
+    // As the API does today: message_delta repeats the input side, cumulative.
+    send('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: stopReason, stop_sequence: null },
+      usage: { input_tokens: inputTokens, ...cache, output_tokens: outputTokens },
+    });
     send('message_stop', { type: 'message_stop' });
     res.end();
   }

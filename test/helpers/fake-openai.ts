@@ -7,7 +7,8 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo, Socket } from 'node:net';
 
 export type FakeBehaviour =
-  | { kind: 'ok'; text?: string; toolCall?: { name: string; arguments: string } }
+  /** `reasoning`: sent as `reasoning_content` before the answer, as DeepSeek / vLLM do. */
+  | { kind: 'ok'; text?: string; toolCall?: { name: string; arguments: string }; reasoning?: string }
   | { kind: 'status'; status: number; body?: unknown }
   | { kind: 'hang' }
   | { kind: 'reset' }
@@ -91,6 +92,7 @@ function completion(body: Body, b: FakeBehaviour): unknown {
           role: 'assistant',
           content: a.toolCall !== undefined ? null : a.text,
           refusal: null,
+          ...(b.kind === 'ok' && b.reasoning !== undefined ? { reasoning_content: b.reasoning } : {}),
           ...(a.toolCall !== undefined
             ? { tool_calls: [{ id: TOOL_CALL_ID, type: 'function', function: { name: a.toolCall.name, arguments: a.toolCall.arguments } }] }
             : {}),
@@ -118,6 +120,7 @@ function streamPayloads(body: Body, b: FakeBehaviour): string[] {
       ...(includeUsage ? { usage: null } : {}),
     });
   const out = [chunk({ role: 'assistant', content: '' }, null)];
+  if (b.kind === 'ok' && b.reasoning !== undefined) out.push(chunk({ reasoning_content: b.reasoning }, null));
   let completionTokens: number;
   if (a.toolCall !== undefined) {
     const args = a.toolCall.arguments;

@@ -15,9 +15,10 @@ describe('decodeAnthropicMessage', () => {
     });
   });
 
-  it('decodes tool_use, skips thinking, counts cache reads in the prompt', () => {
+  it('decodes thinking with its signature, tool_use, and counts cache reads in the prompt', () => {
     const result = decodeAnthropicMessage(fixture('message-tool-use.json'));
     expect(result.content).toEqual([
+      { type: 'reasoning', text: 'The user wants the weather.', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds' },
       { type: 'text', text: "I'll check the weather in San Francisco." },
       { type: 'tool-call', id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', arguments: '{"location":"San Francisco, CA","unit":"celsius"}' },
     ]);
@@ -50,6 +51,42 @@ describe('decodeAnthropicMessage', () => {
     } catch (err) {
       expect((err as GatewayError).code).toBe('upstream_bad_response');
     }
+  });
+
+  it('decodes redacted_thinking and cache writes', () => {
+    const result = decodeAnthropicMessage({
+      content: [
+        { type: 'redacted_thinking', data: 'EmwKAhgB' },
+        { type: 'text', text: 'ok' },
+      ],
+      stop_reason: 'end_turn',
+      usage: { input_tokens: 10, cache_creation_input_tokens: 3000, cache_read_input_tokens: 500, output_tokens: 4 },
+    });
+    expect(result.content).toEqual([
+      { type: 'reasoning', text: '', redactedData: 'EmwKAhgB' },
+      { type: 'text', text: 'ok' },
+    ]);
+    expect(result.usage).toEqual({ inputTokens: 3510, outputTokens: 4, cacheReadTokens: 500, cacheWriteTokens: 3000 });
+  });
+
+  it('turns the forced JSON tool back into the answer text with finish stop', () => {
+    const body = {
+      content: [
+        { type: 'text', text: 'Sure!' },
+        { type: 'tool_use', id: 't', name: 'json_response', input: { n: 4 } },
+      ],
+      stop_reason: 'tool_use',
+      usage: { input_tokens: 1, output_tokens: 2 },
+    };
+    const result = decodeAnthropicMessage(body, 'anthropic', { name: 'json_response', wrapped: false, only: true });
+    expect(result.content).toEqual([{ type: 'text', text: '{"n":4}' }]);
+    expect(result.finishReason).toEqual({ unified: 'stop', raw: 'end_turn' });
+    const wrapped = decodeAnthropicMessage(
+      { ...body, content: [{ type: 'tool_use', id: 't', name: 'json_response', input: { value: ['a', 'b'] } }] },
+      'anthropic',
+      { name: 'json_response', wrapped: true, only: true },
+    );
+    expect(wrapped.content).toEqual([{ type: 'text', text: '["a","b"]' }]);
   });
 
   it('reports missing usage as null', () => {

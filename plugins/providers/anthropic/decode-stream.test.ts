@@ -23,17 +23,19 @@ function replay(sse: string, chunkSize = 17, warnings?: string[]): StreamEvent[]
 describe('createAnthropicStreamDecoder', () => {
   it.each([1, 17, 100000])('decodes a text transcript (chunks of %i bytes)', (size) => {
     expect(replay(fixture('stream-text.sse'), size, ['w1'])).toEqual([
-      { type: 'start', id: 'msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY', warnings: ['w1'] },
+      { type: 'start', id: 'msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY', warnings: ['w1'], usage: { inputTokens: 25 } },
       { type: 'text-delta', text: 'Hello' },
       { type: 'text-delta', text: '!' },
       { type: 'finish', finishReason: { unified: 'stop', raw: 'end_turn' }, usage: { inputTokens: 25, outputTokens: 15 } },
     ]);
   });
 
-  it('decodes text then tool calls, skipping thinking', () => {
+  it('decodes thinking (with its signature), then text, then tool calls', () => {
     const events = replay(fixture('stream-tool-use.sse'));
     expect(events).toEqual([
-      { type: 'start', id: 'msg_014p7gG3wDgGV9EUtLvnow3U' },
+      { type: 'start', id: 'msg_014p7gG3wDgGV9EUtLvnow3U', usage: { inputTokens: 472 } },
+      { type: 'reasoning-delta', text: 'I need the weather tool.' },
+      { type: 'reasoning-end', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds' },
       { type: 'text-delta', text: "Okay, let's check" },
       { type: 'text-delta', text: ' the weather for San Francisco, CA:' },
       { type: 'tool-call-start', index: 0, id: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6', name: 'get_weather' },
@@ -85,5 +87,52 @@ describe('createAnthropicStreamDecoder', () => {
   ])('rejects %s', (_label, event, data) => {
     const [ev] = createAnthropicStreamDecoder().push(event, data);
     expect(ev?.type === 'error' && ev.error.code).toBe('upstream_bad_response');
+  });
+});
+
+describe('createAnthropicStreamDecoder: structured output and redacted thinking', () => {
+  const start = '{"type":"message_start","message":{"id":"m","usage":{"input_tokens":5,"cache_creation_input_tokens":100,"cache_read_input_tokens":0}}}';
+  const run = (decoder: ReturnType<typeof createAnthropicStreamDecoder>, events: [string, unknown][]) =>
+    events.flatMap(([event, data]) => decoder.push(event, JSON.stringify(data)));
+
+  it('streams the forced JSON tool input as text (no prose beside it) and finishes with stop', () => {
+    const decoder = createAnthropicStreamDecoder({ jsonTool: { name: 'json_response', wrapped: false, only: true } });
+    const events = [
+      ...decoder.push('message_start', start),
+      ...run(decoder, [
+        ['content_block_start', { index: 0, content_block: { type: 'text', text: '' } }],
+        ['content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Here is the JSON:' } }],
+        ['content_block_stop', { index: 0 }],
+        ['content_block_start', { index: 1, content_block: { type: 'tool_use', id: 't', name: 'json_response', input: {} } }],
+        ['content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '{"n":' } }],
+        ['content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '4}' } }],
+        ['content_block_stop', { index: 1 }],
+        ['message_delta', { delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 7 } }],
+        ['message_stop', {}],
+      ]),
+    ];
+    expect(events).toEqual([
+      { type: 'start', id: 'm', usage: { inputTokens: 105, cacheWriteTokens: 100 } },
+      { type: 'text-delta', text: '{"n":' },
+      { type: 'text-delta', text: '4}' },
+      { type: 'finish', finishReason: { unified: 'stop', raw: 'end_turn' }, usage: { inputTokens: 105, outputTokens: 7, cacheWriteTokens: 100 } },
+    ]);
+  });
+
+  it('unwraps a wrapped schema at the end of the block, and relays redacted_thinking', () => {
+    const decoder = createAnthropicStreamDecoder({ jsonTool: { name: 'json_response', wrapped: true, only: true } });
+    decoder.push('message_start', start);
+    const events = run(decoder, [
+      ['content_block_start', { index: 0, content_block: { type: 'redacted_thinking', data: 'EmwK' } }],
+      ['content_block_stop', { index: 0 }],
+      ['content_block_start', { index: 1, content_block: { type: 'tool_use', id: 't', name: 'json_response', input: {} } }],
+      ['content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '{"value":[1,' } }],
+      ['content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '2]}' } }],
+      ['content_block_stop', { index: 1 }],
+    ]);
+    expect(events).toEqual([
+      { type: 'reasoning-end', redactedData: 'EmwK' },
+      { type: 'text-delta', text: '[1,2]' },
+    ]);
   });
 });

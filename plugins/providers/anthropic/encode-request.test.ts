@@ -5,7 +5,7 @@ import { encodeAnthropicRequest } from './encode-request.js';
 const base: ChatRequest = { model: 'claude-x', maxTokens: 100, stream: false, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
 
 describe('encodeAnthropicRequest', () => {
-  it('hoists system messages and merges consecutive same-role turns', () => {
+  it('sends leading system messages as system, folds later ones into user text (no beta), merges same-role turns', () => {
     const { body, warnings } = encodeAnthropicRequest({
       ...base,
       messages: [
@@ -16,14 +16,17 @@ describe('encodeAnthropicRequest', () => {
         { role: 'assistant', content: [{ type: 'text', text: 'c' }] },
       ],
     });
-    expect(warnings).toEqual([]);
-    expect(body.system).toBe('Be brief.\n\nBe kind.');
+    expect(warnings).toEqual([
+      '1 system message(s) inside messages sent as user text: send the anthropic-beta mid-conversation-system-* or per-turn-control-* to keep them as system turns',
+    ]);
+    expect(body.system).toBe('Be brief.');
     expect(body.messages).toEqual([
       {
         role: 'user',
         content: [
           { type: 'text', text: 'a' },
           { type: 'text', text: 'b' },
+          { type: 'text', text: '<system-reminder>\nBe kind.\n</system-reminder>' },
         ],
       },
       { role: 'assistant', content: [{ type: 'text', text: 'c' }] },
@@ -127,7 +130,6 @@ describe('encodeAnthropicRequest', () => {
     [{ stop: ['END'] }, { stop_sequences: ['END'] }, 0],
     [{ user: 'u-1' }, { metadata: { user_id: 'u-1' } }, 0],
     [{ stream: true }, { stream: true }, 0],
-    [{ responseFormat: { type: 'json_object' } as const }, {}, 1],
     [{ responseFormat: { type: 'text' } as const }, {}, 0],
     [{ toolChoice: { type: 'required' } as const }, {}, 1],
   ])('settings %j → %j with %i warning(s)', (settings, expected, warningCount) => {

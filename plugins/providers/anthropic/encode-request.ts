@@ -1,140 +1,151 @@
 /**
- * ChatRequest → Anthropic Messages request body. Anything Anthropic cannot take is reported in
- * `warnings` (surfaced to the client), never dropped silently.
+ * ChatRequest → Anthropic Messages request body (and the `anthropic-beta` values to send).
+ * What Anthropic needs back verbatim stays verbatim: system blocks with cache_control, thinking
+ * blocks with signatures, the client's betas, context_management and other Anthropic fields.
+ * Anything Anthropic cannot take is reported in `warnings`, never dropped silently.
  */
-import type { ChatRequest, ImagePart, JsonObject, Message, ToolChoice } from '../../../src/formats/canonical.js';
-import type { AnthropicBlock, AnthropicImageBlock, AnthropicMessageParam, AnthropicRequestBody, AnthropicToolChoice } from './wire.js';
-import { isRecord } from './wire.js';
+import type { ChatRequest, JsonObject, SystemMessage, ToolChoice } from '../../../src/formats/canonical.js';
+import { cacheControl, encodeBlocks, orderToolResultsFirst, textBlocks } from './encode-content.js';
+import { type JsonTool, planStructuredOutput } from './structured-output.js';
+import { planThinking } from './thinking.js';
+import type { AnthropicMessageParam, AnthropicRequestBody, AnthropicTextBlock, AnthropicToolChoice } from './wire.js';
 
 export interface EncodedAnthropicRequest {
   readonly body: AnthropicRequestBody;
   readonly warnings: string[];
+  /** `anthropic-beta` values from the client, in order. */
+  readonly betas: readonly string[];
+  /** Set when structured output is served by a forced tool (the decoders turn it back into text). */
+  readonly jsonTool?: JsonTool;
 }
 
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
+export interface AnthropicEncodeOptions {
+  /** The model takes `output_config.format` (YAML capability `structured_output`). */
+  readonly nativeStructuredOutput?: boolean;
+  /** Betas configured on the provider (its static `anthropic-beta` header). */
+  readonly providerBetas?: readonly string[];
+}
 
-export function encodeAnthropicRequest(req: ChatRequest): EncodedAnthropicRequest {
+/**
+ * Betas under which `role: "system"` turns may stay inside `messages`. Claude Code 2.1 sends such
+ * turns with per-turn-control-… (and no mid-conversation-system-…), so either counts.
+ */
+const MID_CONVERSATION_SYSTEM = 'mid-conversation-system';
+const SYSTEM_TURN_BETAS = [MID_CONVERSATION_SYSTEM, 'per-turn-control'];
+
+/** Body fields the encoder owns: `extra` from the client never overrides them. */
+const OWN_FIELDS = new Set(['model', 'max_tokens', 'messages', 'stream', 'system', 'tools', 'tool_choice', 'thinking', 'output_config', 'context_management']);
+
+export function encodeAnthropicRequest(req: ChatRequest, options: AnthropicEncodeOptions = {}): EncodedAnthropicRequest {
   const warnings: string[] = [];
-  const system: string[] = [];
+  const betas = [...(req.anthropic?.betas ?? [])];
+  const midSystem = [...betas, ...(options.providerBetas ?? [])].some((b) => SYSTEM_TURN_BETAS.some((prefix) => b.startsWith(`${prefix}-`)));
+  const system: AnthropicTextBlock[] = [];
   const messages: AnthropicMessageParam[] = [];
+  let folded = 0;
+  const droppedTurnFields = new Set<string>();
+
+  const push = (role: AnthropicMessageParam['role'], blocks: AnthropicMessageParam['content']) => {
+    if (blocks.length === 0) return; // Anthropic rejects empty content
+    const last = messages[messages.length - 1];
+    if (last !== undefined && last.role === role && role !== 'system') last.content = orderToolResultsFirst([...last.content, ...blocks]);
+    else messages.push({ role, content: blocks });
+  };
 
   for (const message of req.messages) {
-    if (message.role === 'system') {
-      const text = message.content.map((p) => p.text).join('\n');
-      if (text !== '') system.push(text);
-      continue;
-    }
-    const role = message.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = encodeBlocks(message, warnings);
-    if (blocks.length === 0) continue; // Anthropic rejects empty content
-    const last = messages[messages.length - 1];
-    if (last !== undefined && last.role === role) last.content = orderToolResultsFirst([...last.content, ...blocks]);
-    else messages.push({ role, content: blocks });
-  }
-
-  const body: AnthropicRequestBody = {
-    model: req.model,
-    max_tokens: req.maxTokens,
-    messages,
-    stream: req.stream,
-  };
-  if (system.length > 0) body.system = system.join('\n\n');
-
-  if (req.temperature !== undefined) {
-    if (req.temperature > 1) {
-      warnings.push(`temperature ${req.temperature} clamped to 1 (Anthropic's maximum)`);
-      body.temperature = 1;
+    if (message.role !== 'system') {
+      push(message.role === 'assistant' ? 'assistant' : 'user', encodeBlocks(message, warnings));
+    } else if (messages.length === 0) {
+      system.push(...textBlocks(message.content));
+    } else if (midSystem) {
+      const blocks = textBlocks(message.content);
+      if (blocks.length > 0) messages.push({ role: 'system', content: blocks, ...message.anthropic });
     } else {
-      body.temperature = req.temperature;
+      folded++;
+      for (const key of Object.keys(message.anthropic ?? {})) droppedTurnFields.add(key);
+      push('user', [systemAsUserText(message)]);
     }
   }
-  if (req.topP !== undefined) {
-    // Recent Claude models reject requests that set both; temperature is the one clients set on purpose.
-    if (body.temperature !== undefined) warnings.push('top_p ignored: Anthropic takes temperature or top_p, not both');
-    else body.top_p = req.topP;
+  if (folded > 0) {
+    warnings.push(
+      `${folded} system message(s) inside messages sent as user text: send the anthropic-beta ${MID_CONVERSATION_SYSTEM}-* or per-turn-control-* to keep them as system turns`,
+    );
+    if (droppedTurnFields.size > 0) warnings.push(`system turn fields ${[...droppedTurnFields].join(', ')} dropped with the folded system turn`);
   }
+
+  const body: AnthropicRequestBody = { model: req.model, max_tokens: req.maxTokens, messages, stream: req.stream };
+  if (system.length > 0) body.system = systemField(system);
+
+  const structured = planStructuredOutput(req, options.nativeStructuredOutput === true);
+  const { thinking, effort } = planThinking(req, structured.tool !== undefined, warnings);
+  const extra = req.anthropic?.extra ?? {};
+  // Sub-fields the client set (e.g. display: "omitted") ride along with the mode we chose.
+  if (thinking !== undefined) body.thinking = { ...(isJsonObject(extra['thinking']) ? extra['thinking'] : {}), ...thinking };
+  const thinks = thinking !== undefined && thinking.type !== 'disabled';
+
+  encodeSampling(req, body, thinks, warnings);
   if (req.stop !== undefined && req.stop.length > 0) body.stop_sequences = [...req.stop];
   if (req.user !== undefined && req.user !== '') body.metadata = { user_id: req.user };
 
-  if (req.tools !== undefined && req.tools.length > 0) {
-    body.tools = req.tools.map((t) => ({
-      name: t.name,
-      ...(t.description !== undefined ? { description: t.description } : {}),
-      input_schema: withObjectType(t.parameters),
-    }));
+  const tools = (req.tools ?? []).map((t) => ({
+    name: t.name,
+    ...(t.description !== undefined ? { description: t.description } : {}),
+    input_schema: withObjectType(t.parameters),
+    ...cacheControl(t.cacheControl),
+    ...t.anthropic,
+  }));
+  if (structured.tool !== undefined) {
+    body.tools = [...tools, structured.tool.definition];
+    body.tool_choice = req.toolChoice?.type === 'tool' ? encodeToolChoice(req.toolChoice, req.parallelToolCalls) : structured.tool.choice;
+  } else if (tools.length > 0) {
+    body.tools = tools;
     const choice = encodeToolChoice(req.toolChoice, req.parallelToolCalls);
     if (choice !== undefined) body.tool_choice = choice;
   } else if (req.toolChoice !== undefined && req.toolChoice.type !== 'none' && req.toolChoice.type !== 'auto') {
     warnings.push('tool_choice ignored: the request has no tools');
   }
 
-  if (req.responseFormat !== undefined && req.responseFormat.type !== 'text') {
-    warnings.push(`response_format ${req.responseFormat.type} is not supported by Anthropic and was ignored`);
-  }
-  return { body, warnings };
+  const outputConfig: JsonObject = {
+    ...(isJsonObject(extra['output_config']) ? extra['output_config'] : {}),
+    ...(effort !== undefined ? { effort } : {}),
+    ...(structured.format !== undefined ? { format: structured.format } : {}),
+  };
+  if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
+  if (req.anthropic?.contextManagement !== undefined) body.context_management = req.anthropic.contextManagement;
+  for (const [key, value] of Object.entries(extra)) if (!OWN_FIELDS.has(key) && !(key in body)) body[key] = value;
+
+  return { body, warnings, betas, ...(structured.tool !== undefined ? { jsonTool: structured.tool.json } : {}) };
 }
 
-function encodeBlocks(message: Exclude<Message, { role: 'system' }>, warnings: string[]): AnthropicBlock[] {
-  const out: AnthropicBlock[] = [];
-  switch (message.role) {
-    case 'user':
-      for (const part of message.content) {
-        if (part.type === 'text') {
-          if (part.text !== '') out.push({ type: 'text', text: part.text });
-        } else {
-          out.push(encodeImage(part));
-        }
-      }
-      break;
-    case 'assistant':
-      for (const part of message.content) {
-        if (part.type === 'text') {
-          if (part.text !== '') out.push({ type: 'text', text: part.text });
-        } else if (part.type === 'tool-call') {
-          out.push({ type: 'tool_use', id: part.id, name: part.name, input: parseArguments(part.arguments, part.name, warnings) });
-        }
-      }
-      break;
-    case 'tool':
-      for (const part of message.content) {
-        out.push({
-          type: 'tool_result',
-          tool_use_id: part.toolCallId,
-          content: part.content,
-          ...(part.isError === true ? { is_error: true } : {}),
-        });
-      }
-      break;
-  }
-  return out;
+/** A single plain block stays the plain string clients usually send; otherwise blocks, breakpoints and all. */
+function systemField(blocks: AnthropicTextBlock[]): string | AnthropicTextBlock[] {
+  const only = blocks[0];
+  return blocks.length === 1 && only !== undefined && only.cache_control === undefined ? only.text : blocks;
 }
 
-function encodeImage(part: ImagePart): AnthropicImageBlock {
-  if (part.source.kind === 'base64') {
-    return { type: 'image', source: { type: 'base64', media_type: part.source.mediaType, data: part.source.data } };
-  }
-  const dataUrl = DATA_URL.exec(part.source.url);
-  if (dataUrl !== null && dataUrl[1] !== undefined && dataUrl[2] !== undefined) {
-    return { type: 'image', source: { type: 'base64', media_type: dataUrl[1], data: dataUrl[2] } };
-  }
-  return { type: 'image', source: { type: 'url', url: part.source.url } };
+function systemAsUserText(message: SystemMessage): AnthropicTextBlock {
+  const text = message.content.map((p) => p.text).join('\n');
+  return { type: 'text', text: `<system-reminder>\n${text}\n</system-reminder>` };
 }
 
-function parseArguments(text: string, toolName: string, warnings: string[]): JsonObject {
-  if (text.trim() === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (isRecord(parsed)) return parsed as JsonObject;
-  } catch {
-    /* reported below */
+function encodeSampling(req: ChatRequest, body: AnthropicRequestBody, thinks: boolean, warnings: string[]): void {
+  if (req.temperature !== undefined) {
+    if (thinks && req.temperature !== 1) warnings.push('temperature ignored: Anthropic takes only temperature 1 with thinking');
+    else if (req.temperature > 1) {
+      warnings.push(`temperature ${req.temperature} clamped to 1 (Anthropic's maximum)`);
+      body.temperature = 1;
+    } else body.temperature = req.temperature;
   }
-  warnings.push(`arguments of a previous ${toolName} tool call were not a JSON object and were sent as {}`);
-  return {};
+  if (req.topP !== undefined) {
+    // Recent Claude models reject requests that set both; temperature is the one clients set on purpose.
+    if (body.temperature !== undefined) warnings.push('top_p ignored: Anthropic takes temperature or top_p, not both');
+    else if (thinks && req.topP < 0.95) warnings.push('top_p ignored: Anthropic takes top_p of 0.95 or more with thinking');
+    else body.top_p = req.topP;
+  }
 }
 
-/** Anthropic requires tool_result blocks to precede any other content of a user turn. */
-function orderToolResultsFirst(blocks: AnthropicBlock[]): AnthropicBlock[] {
-  return [...blocks.filter((b) => b.type === 'tool_result'), ...blocks.filter((b) => b.type !== 'tool_result')];
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function withObjectType(schema: JsonObject): JsonObject {

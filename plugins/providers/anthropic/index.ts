@@ -7,7 +7,7 @@ import { decodeEventBatches, eventsOf } from '../../../src/upstream/event-batche
 import { readSseBatches } from '../../../src/upstream/sse-parser.js';
 import { decodeAnthropicMessage } from './decode-response.js';
 import { createAnthropicStreamDecoder } from './decode-stream.js';
-import { encodeAnthropicRequest } from './encode-request.js';
+import { type EncodedAnthropicRequest, encodeAnthropicRequest } from './encode-request.js';
 import { mapAnthropicHttpError } from './map-error.js';
 
 export interface AnthropicOptions {
@@ -20,27 +20,41 @@ export interface AnthropicOptions {
 
 const PROVIDER = 'anthropic';
 
+function splitBetas(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
+}
+
 function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: PluginContext): Provider {
   const base = options.base_url.replace(/\/+$/, '');
   const url = base.endsWith('/v1') ? `${base}/messages` : `${base}/v1/messages`;
 
-  function headers(stream: boolean): Record<string, string> {
+  // Lower-cased once so a configured `Anthropic-Beta` merges with the client's betas.
+  const staticHeaders = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const providerBetas = splitBetas(staticHeaders['anthropic-beta']);
+
+  function headers(stream: boolean, clientBetas: readonly string[]): Record<string, string> {
     const out: Record<string, string> = {
-      ...options.headers,
+      ...staticHeaders,
       'content-type': 'application/json',
       accept: stream ? 'text/event-stream' : 'application/json',
       'anthropic-version': options.anthropic_version,
     };
+    const betas = [...new Set([...providerBetas, ...clientBetas])];
+    if (betas.length > 0) out['anthropic-beta'] = betas.join(',');
     // Resolved per call so a credential rotated in the vault applies without a restart.
     const key = ctx.secrets.resolve(options.api_key);
     if (key !== undefined && key !== '') out['x-api-key'] = key;
     return out;
   }
 
-  async function send(req: ChatRequest, stream: boolean, call: CallContext): Promise<{ res: UpstreamResponse; warnings: string[] }> {
-    const { body, warnings } = encodeAnthropicRequest({ ...req, stream });
+  async function send(req: ChatRequest, stream: boolean, call: CallContext): Promise<{ res: UpstreamResponse; encoded: EncodedAnthropicRequest }> {
+    const encoded = encodeAnthropicRequest({ ...req, stream }, { nativeStructuredOutput: call.capabilities?.has('structured_output') === true, providerBetas });
+    const { body, betas } = encoded;
     const res = await ctx.http.send(url, {
-      headers: headers(stream),
+      headers: headers(stream, betas),
       body: JSON.stringify(body),
       signal: call.signal,
       timeoutMs: options.timeout_ms,
@@ -50,12 +64,16 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
       const text = await res.text().catch(() => '');
       throw mapAnthropicHttpError(PROVIDER, res.status, text);
     }
-    return { res, warnings };
+    return { res, encoded };
   }
 
   async function* streamBatches(req: ChatRequest, call: CallContext): AsyncGenerator<StreamEvent[]> {
-    const { res, warnings } = await send(req, true, call);
-    const decoder = createAnthropicStreamDecoder({ provider: PROVIDER, warnings });
+    const { res, encoded } = await send(req, true, call);
+    const decoder = createAnthropicStreamDecoder({
+      provider: PROVIDER,
+      warnings: encoded.warnings,
+      ...(encoded.jsonTool !== undefined ? { jsonTool: encoded.jsonTool } : {}),
+    });
     const relay = (events: readonly StreamEvent[], out: StreamEvent[]) => {
       for (const ev of events) {
         if (ev.type === 'error') throw ev.error;
@@ -74,7 +92,8 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
     capabilities: { streaming: true, tools: true, images: true, nativeFormat: 'anthropic' },
 
     async chat(req, call): Promise<ChatResult> {
-      const { res, warnings } = await send(req, false, call);
+      const { res, encoded } = await send(req, false, call);
+      const { warnings } = encoded;
       const text = await res.text();
       let json: unknown;
       try {
@@ -85,7 +104,7 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
           cause: err,
         });
       }
-      const result = decodeAnthropicMessage(json, PROVIDER);
+      const result = decodeAnthropicMessage(json, PROVIDER, encoded.jsonTool);
       return warnings.length > 0 ? { ...result, warnings } : result;
     },
 

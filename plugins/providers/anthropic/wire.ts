@@ -3,20 +3,41 @@
  * helpers for what it reads. Kept local (not the SDK's types) so the plugin has no runtime or
  * build dependency on @anthropic-ai/sdk.
  */
-import type { FinishReason, JsonObject, UnifiedFinishReason, Usage } from '../../../src/formats/canonical.js';
+import type { FinishReason, JsonObject, JsonValue, UnifiedFinishReason, Usage } from '../../../src/formats/canonical.js';
 
-export type AnthropicTextBlock = { type: 'text'; text: string };
+export type AnthropicCacheControl = { type: 'ephemeral'; ttl?: string };
+type Cached = { cache_control?: AnthropicCacheControl };
+
+export type AnthropicTextBlock = { type: 'text'; text: string } & Cached;
 export type AnthropicImageBlock = {
   type: 'image';
   source: { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string };
-};
+} & Cached;
 export type AnthropicToolUseBlock = { type: 'tool_use'; id: string; name: string; input: JsonObject };
-export type AnthropicToolResultBlock = { type: 'tool_result'; tool_use_id: string; content: string; is_error?: boolean };
-export type AnthropicBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicToolUseBlock | AnthropicToolResultBlock;
+export type AnthropicToolResultBlock = { type: 'tool_result'; tool_use_id: string; content: string; is_error?: boolean } & Cached;
+export type AnthropicThinkingBlock = { type: 'thinking'; thinking: string; signature: string };
+export type AnthropicRedactedThinkingBlock = { type: 'redacted_thinking'; data: string };
+export type AnthropicBlock =
+  | AnthropicTextBlock
+  | AnthropicImageBlock
+  | AnthropicToolUseBlock
+  | AnthropicToolResultBlock
+  | AnthropicThinkingBlock
+  | AnthropicRedactedThinkingBlock;
 
 export interface AnthropicMessageParam {
-  role: 'user' | 'assistant';
+  /** `system` only with the mid-conversation-system beta. */
+  role: 'user' | 'assistant' | 'system';
   content: AnthropicBlock[];
+}
+
+export type AnthropicThinking = { type: 'enabled'; budget_tokens: number } | { type: 'adaptive' } | { type: 'disabled' };
+
+export interface AnthropicTool {
+  name: string;
+  description?: string;
+  input_schema: JsonObject;
+  cache_control?: AnthropicCacheControl;
 }
 
 export type AnthropicToolChoice =
@@ -29,14 +50,19 @@ export interface AnthropicRequestBody {
   model: string;
   max_tokens: number;
   messages: AnthropicMessageParam[];
-  system?: string;
-  tools?: { name: string; description?: string; input_schema: JsonObject }[];
+  system?: string | AnthropicTextBlock[];
+  tools?: AnthropicTool[];
   tool_choice?: AnthropicToolChoice;
   stop_sequences?: string[];
   temperature?: number;
   top_p?: number;
   metadata?: { user_id: string };
   stream: boolean;
+  thinking?: AnthropicThinking;
+  output_config?: JsonObject;
+  context_management?: JsonValue;
+  /** Other Anthropic fields the client sent (service_tier, top_k…), verbatim. */
+  [extra: string]: unknown;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -74,5 +100,9 @@ export function decodeUsage(usage: Record<string, unknown>, outputTokens?: numbe
     inputTokens: input + cacheRead + cacheWrite,
     outputTokens: outputTokens ?? optionalNumber(usage['output_tokens']) ?? 0,
   };
-  return cacheRead > 0 ? { ...out, cacheReadTokens: cacheRead } : out;
+  return {
+    ...out,
+    ...(cacheRead > 0 ? { cacheReadTokens: cacheRead } : {}),
+    ...(cacheWrite > 0 ? { cacheWriteTokens: cacheWrite } : {}),
+  };
 }

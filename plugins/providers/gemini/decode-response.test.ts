@@ -50,13 +50,16 @@ describe('decodeResponse (recorded bodies)', () => {
     expect(decodeResponse(fixtureJson(name))).toEqual(expected);
   });
 
-  it('uses functionCall.id when present and skips thought parts', () => {
+  it('uses functionCall.id when present and decodes thought parts as reasoning', () => {
     const result = decodeResponse({
       candidates: [
         { content: { parts: [{ text: 'thinking…', thought: true }, { functionCall: { id: 'fc-1', name: 'f', args: { a: 1 } } }] }, finishReason: 'STOP' },
       ],
     });
-    expect(result.content).toEqual([{ type: 'tool-call', id: 'fc-1', name: 'f', arguments: '{"a":1}' }]);
+    expect(result.content).toEqual([
+      { type: 'reasoning', text: 'thinking…' },
+      { type: 'tool-call', id: 'fc-1', name: 'f', arguments: '{"a":1}' },
+    ]);
     expect(result.usage).toBeNull();
   });
 

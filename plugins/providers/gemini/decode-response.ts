@@ -1,7 +1,7 @@
 /**
  * Gemini GenerateContentResponse → ChatResult. The pieces are shared with the stream decoder.
  */
-import type { ChatResult, FinishReason, TextPart, ToolCallPart, Usage } from '../../../src/formats/canonical.js';
+import type { ChatResult, FinishReason, ReasoningPart, TextPart, ToolCallPart, Usage } from '../../../src/formats/canonical.js';
 import { GatewayError } from '../../../src/errors.js';
 import { isRecord } from './wire.js';
 
@@ -27,6 +27,7 @@ export interface DecodedChunk {
 
 export type DecodedPart =
   | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'thought'; readonly text: string }
   | { readonly type: 'call'; readonly id: string | undefined; readonly name: string; readonly args: unknown };
 
 export function decodeChunk(value: unknown): DecodedChunk {
@@ -58,8 +59,11 @@ function decodeParts(content: unknown): DecodedPart[] {
   const out: DecodedPart[] = [];
   for (const part of parts as unknown[]) {
     if (!isRecord(part)) throw badResponse('a content part is not an object');
-    // Thought summaries (includeThoughts) are not part of the answer.
-    if (part['thought'] === true) continue;
+    // Thought summaries (includeThoughts) are reasoning, not the answer.
+    if (part['thought'] === true) {
+      if (typeof part['text'] === 'string' && part['text'] !== '') out.push({ type: 'thought', text: part['text'] });
+      continue;
+    }
     const call = part['functionCall'];
     if (call !== undefined) {
       if (!isRecord(call) || typeof call['name'] !== 'string') throw badResponse('functionCall without a name');
@@ -113,10 +117,14 @@ export function decodeResponse(value: unknown): ChatResult {
     if (chunk.blockReason === null) throw badResponse('no candidates and no promptFeedback.blockReason');
     return { ...(chunk.id !== undefined ? { id: chunk.id } : {}), content: [], finishReason: blockedFinish(chunk.blockReason), usage: chunk.usage };
   }
-  const content: (TextPart | ToolCallPart)[] = [];
+  const content: (TextPart | ReasoningPart | ToolCallPart)[] = [];
   let callIndex = 0;
   for (const part of chunk.parts) {
-    if (part.type === 'text') {
+    if (part.type === 'thought') {
+      const last = content[content.length - 1];
+      if (last?.type === 'reasoning') content[content.length - 1] = { type: 'reasoning', text: last.text + part.text };
+      else content.push({ type: 'reasoning', text: part.text });
+    } else if (part.type === 'text') {
       const last = content[content.length - 1];
       if (last?.type === 'text') content[content.length - 1] = { type: 'text', text: last.text + part.text };
       else content.push({ type: 'text', text: part.text });

@@ -73,3 +73,18 @@ describe('createGeminiStreamDecoder (recorded transcripts)', () => {
     expect(events.at(-1)).toEqual({ type: 'finish', finishReason: { unified: 'other', raw: null }, usage: null });
   });
 });
+
+describe('createGeminiStreamDecoder: thoughts', () => {
+  it('relays thought summaries as reasoning, closed before the answer', () => {
+    const chunk = (parts: unknown[], finishReason?: string) =>
+      JSON.stringify({ responseId: 'r', candidates: [{ content: { role: 'model', parts }, ...(finishReason ? { finishReason } : {}) }] });
+    expect(run([chunk([{ text: 'Let me think', thought: true }]), chunk([{ text: ' more.', thought: true }]), chunk([{ text: 'Answer.' }], 'STOP')])).toEqual([
+      { type: 'start', id: 'r' },
+      { type: 'reasoning-delta', text: 'Let me think' },
+      { type: 'reasoning-delta', text: ' more.' },
+      { type: 'reasoning-end' },
+      { type: 'text-delta', text: 'Answer.' },
+      { type: 'finish', finishReason: { unified: 'stop', raw: 'STOP' }, usage: null },
+    ]);
+  });
+});

@@ -17,6 +17,7 @@ export function createGeminiStreamDecoder(options: { warnings?: readonly string[
   let started = false;
   let ended = false;
   let calls = 0;
+  let thinking = false;
   let finishRaw: string | null = null;
   let blockReason: string | null = null;
   let usage: Usage | null = null;
@@ -41,6 +42,15 @@ export function createGeminiStreamDecoder(options: { warnings?: readonly string[
         out.push({ type: 'start', ...(chunk.id !== undefined ? { id: chunk.id } : {}), ...(warnings.length > 0 ? { warnings } : {}) });
       }
       for (const part of chunk.parts) {
+        if (part.type === 'thought') {
+          thinking = true;
+          out.push({ type: 'reasoning-delta', text: part.text });
+          continue;
+        }
+        if (thinking) {
+          thinking = false;
+          out.push({ type: 'reasoning-end' });
+        }
         if (part.type === 'text') {
           if (part.text !== '') out.push({ type: 'text-delta', text: part.text });
           continue;
@@ -59,8 +69,10 @@ export function createGeminiStreamDecoder(options: { warnings?: readonly string[
       if (ended) return [];
       ended = true;
       if (!started) throw badResponse('the stream ended without any chunk');
+      const out: StreamEvent[] = thinking ? [{ type: 'reasoning-end' }] : [];
       const finishReason: FinishReason = blockReason !== null && finishRaw === null ? blockedFinish(blockReason) : mapFinishReason(finishRaw, calls > 0);
-      return [{ type: 'finish', finishReason, usage }];
+      out.push({ type: 'finish', finishReason, usage });
+      return out;
     },
   };
 }

@@ -3,6 +3,7 @@
  */
 import type { ChatRequest, ImagePart, JsonObject, JsonValue, Message, ToolChoice } from '../../../src/formats/canonical.js';
 import { GatewayError } from '../../../src/errors.js';
+import { anthropicOnlyWarnings, midConversationSystemCount } from '../../../src/formats/unsupported-fields.js';
 import type { GeminiContent, GeminiPart, GeminiRequestBody } from './wire.js';
 import { cleanSchema, toParameters } from './schema.js';
 
@@ -96,6 +97,9 @@ export function encodeRequest(req: ChatRequest): EncodedRequest {
   }
   if (req.toolChoice !== undefined) body.toolConfig = { functionCallingConfig: encodeToolChoice(req.toolChoice) };
   if (req.parallelToolCalls === false) warnings.push('Gemini: parallel_tool_calls=false is not supported and was ignored');
+  const folded = midConversationSystemCount(req);
+  if (folded > 0) warnings.push(`Gemini: ${folded} system message(s) inside messages folded into systemInstruction`);
+  warnings.push(...anthropicOnlyWarnings(req, 'Gemini'));
   return { body, warnings };
 }
 
@@ -171,6 +175,8 @@ function encodeGenerationConfig(req: ChatRequest, warnings: string[]): GeminiReq
     }
     config.stopSequences = req.stop.slice(0, MAX_STOP_SEQUENCES);
   }
+  const thinking = thinkingConfig(req);
+  if (thinking !== undefined) config.thinkingConfig = thinking;
   const format = req.responseFormat;
   if (format?.type === 'json_object') config.responseMimeType = 'application/json';
   if (format?.type === 'json_schema') {
@@ -179,3 +185,14 @@ function encodeGenerationConfig(req: ChatRequest, warnings: string[]): GeminiReq
   }
   return config;
 }
+
+/** Canonical reasoning → Gemini 2.5+ `thinkingConfig` (budget -1 lets the model decide). */
+function thinkingConfig(req: ChatRequest): { thinkingBudget?: number; includeThoughts?: boolean } | undefined {
+  const r = req.reasoning;
+  if (r === undefined) return undefined;
+  if (!r.enabled) return { thinkingBudget: 0 };
+  const budget = r.budgetTokens ?? (r.effort !== undefined ? EFFORT_BUDGET[r.effort] : undefined) ?? -1;
+  return { thinkingBudget: budget, includeThoughts: true };
+}
+
+const EFFORT_BUDGET: Readonly<Record<string, number>> = { minimal: 512, low: 2048, medium: 8192, high: 24576, max: 32768 };

@@ -29,6 +29,7 @@ export interface GeminiGenerationConfig {
   stopSequences?: string[];
   responseMimeType?: string;
   responseSchema?: JsonObject;
+  thinkingConfig?: { thinkingBudget?: number; includeThoughts?: boolean };
 }
 
 export interface GeminiRequestBody {

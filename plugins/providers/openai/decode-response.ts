@@ -3,7 +3,7 @@
  * details (missing ids, absent usage, `refusal`), so only what the result needs is required.
  */
 import { GatewayError } from '../../../src/errors.js';
-import type { ChatResult, TextPart, ToolCallPart, Usage } from '../../../src/formats/canonical.js';
+import type { ChatResult, ReasoningPart, TextPart, ToolCallPart, Usage } from '../../../src/formats/canonical.js';
 import { finishReasonFromOpenAI } from '../../../src/formats/openai/finish-reason.js';
 
 type Rec = Record<string, unknown>;
@@ -42,7 +42,9 @@ export function decodeOpenAIResponse(provider: string, body: unknown): ChatResul
   if (!isRecord(choice) || !isRecord(choice['message'])) throw bad(provider, 'choices[0].message is missing');
   const message = choice['message'];
 
-  const content: (TextPart | ToolCallPart)[] = [];
+  const content: (TextPart | ReasoningPart | ToolCallPart)[] = [];
+  const reasoning = reasoningText(message);
+  if (reasoning !== '') content.push({ type: 'reasoning', text: reasoning });
   const text = message['content'];
   if (typeof text === 'string') {
     if (text !== '') content.push({ type: 'text', text });
@@ -50,7 +52,7 @@ export function decodeOpenAIResponse(provider: string, body: unknown): ChatResul
     throw bad(provider, 'choices[0].message.content is not a string');
   }
   const refusal = message['refusal'];
-  if (content.length === 0 && typeof refusal === 'string' && refusal !== '') content.push({ type: 'text', text: refusal });
+  if (!content.some((p) => p.type === 'text') && typeof refusal === 'string' && refusal !== '') content.push({ type: 'text', text: refusal });
 
   const toolCalls = message['tool_calls'];
   if (Array.isArray(toolCalls)) {
@@ -87,4 +89,10 @@ export function argumentsText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === undefined || v === null) return '{}';
   return JSON.stringify(v);
+}
+
+/** Reasoning text as compatible servers send it: `reasoning_content` (DeepSeek, vLLM) or `reasoning` (OpenRouter). */
+export function reasoningText(message: Rec): string {
+  const value = message['reasoning_content'] ?? message['reasoning'];
+  return typeof value === 'string' ? value : '';
 }

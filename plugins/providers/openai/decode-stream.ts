@@ -10,7 +10,7 @@
 import { GatewayError } from '../../../src/errors.js';
 import type { FinishReason, StreamEvent, Usage } from '../../../src/formats/canonical.js';
 import { finishReasonFromOpenAI } from '../../../src/formats/openai/finish-reason.js';
-import { argumentsText, decodeUsage, isRecord } from './decode-response.js';
+import { argumentsText, decodeUsage, isRecord, reasoningText } from './decode-response.js';
 import { mapStreamError } from './map-error.js';
 
 export interface OpenAIStreamDecoder {
@@ -28,8 +28,9 @@ interface ToolSlot {
   pending: string;
 }
 
-export function createOpenAIStreamDecoder(provider = 'openai'): OpenAIStreamDecoder {
+export function createOpenAIStreamDecoder(provider = 'openai', warnings: readonly string[] = []): OpenAIStreamDecoder {
   let started = false;
+  let reasoning = false;
   let done = false;
   let finishReason: FinishReason | null = null;
   let usage: Usage | null = null;
@@ -43,7 +44,13 @@ export function createOpenAIStreamDecoder(provider = 'openai'): OpenAIStreamDeco
     open = null;
   };
 
+  const endReasoning = (out: StreamEvent[]): void => {
+    if (reasoning) out.push({ type: 'reasoning-end' });
+    reasoning = false;
+  };
+
   const finish = (out: StreamEvent[]): void => {
+    endReasoning(out);
     closeOpen(out);
     done = true;
     out.push({ type: 'finish', finishReason: finishReason ?? { unified: 'other', raw: null }, usage });
@@ -103,7 +110,11 @@ export function createOpenAIStreamDecoder(provider = 'openai'): OpenAIStreamDeco
 
       if (!started) {
         started = true;
-        out.push(typeof chunk['id'] === 'string' && chunk['id'] !== '' ? { type: 'start', id: chunk['id'] } : { type: 'start' });
+        out.push({
+          type: 'start',
+          ...(typeof chunk['id'] === 'string' && chunk['id'] !== '' ? { id: chunk['id'] } : {}),
+          ...(warnings.length > 0 ? { warnings } : {}),
+        });
       }
       const chunkUsage = decodeUsage(chunk['usage']) ?? (isRecord(chunk['x_groq']) ? decodeUsage(chunk['x_groq']['usage']) : null);
       if (chunkUsage !== null) usage = chunkUsage;
@@ -113,7 +124,13 @@ export function createOpenAIStreamDecoder(provider = 'openai'): OpenAIStreamDeco
         // Only the first choice is relayed (the gateway never asks for n > 1).
         if (!isRecord(choice) || (typeof choice['index'] === 'number' && choice['index'] !== 0)) continue;
         const delta = isRecord(choice['delta']) ? choice['delta'] : {};
+        const thought = reasoningText(delta);
+        if (thought !== '') {
+          reasoning = true;
+          out.push({ type: 'reasoning-delta', text: thought });
+        }
         const text = typeof delta['content'] === 'string' && delta['content'] !== '' ? delta['content'] : delta['refusal'];
+        if ((typeof text === 'string' && text !== '') || Array.isArray(delta['tool_calls'])) endReasoning(out);
         if (typeof text === 'string' && text !== '') out.push({ type: 'text-delta', text });
         if (Array.isArray(delta['tool_calls'])) delta['tool_calls'].forEach((tc: unknown, i) => toolDelta(tc, i, out));
         const raw = choice['finish_reason'];

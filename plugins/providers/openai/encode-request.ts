@@ -1,7 +1,8 @@
 /**
  * Canonical ChatRequest → OpenAI Chat Completions request body.
  */
-import type { ChatRequest, ImagePart, Message, ResponseFormat, TextPart, ToolChoice } from '../../../src/formats/canonical.js';
+import type { ChatRequest, ImagePart, Message, ReasoningRequest, ResponseFormat, TextPart, ToolChoice } from '../../../src/formats/canonical.js';
+import { anthropicOnlyWarnings } from '../../../src/formats/unsupported-fields.js';
 import type { OpenAIChatRequestBody, OpenAIContentPart, OpenAIMessage, OpenAIResponseFormat, OpenAIToolChoice } from '../../../src/formats/openai/wire.js';
 
 export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
@@ -11,6 +12,20 @@ export interface EncodeOptions {
   readonly streamUsage: boolean;
   /** The body field that carries the output token limit (default `max_tokens`). */
   readonly maxTokensField?: MaxTokensField;
+  /** The model takes `reasoning_effort` (YAML capability `reasoning`: o-series, GPT-5). */
+  readonly reasoning?: boolean;
+  /** Receives what could not be sent. */
+  readonly warnings?: string[];
+}
+
+type Effort = NonNullable<OpenAIChatRequestBody['reasoning_effort']>;
+
+/** Canonical reasoning → `reasoning_effort`; a bare budget picks the nearest effort. */
+function reasoningEffort(r: ReasoningRequest): Effort | undefined {
+  if (!r.enabled) return undefined;
+  if (r.effort !== undefined) return r.effort === 'max' ? 'high' : r.effort;
+  if (r.budgetTokens === undefined) return 'medium';
+  return r.budgetTokens <= 2048 ? 'low' : r.budgetTokens <= 8192 ? 'medium' : 'high';
 }
 
 export function encodeOpenAIRequest(req: ChatRequest, options: EncodeOptions = { streamUsage: true }): OpenAIChatRequestBody {
@@ -20,8 +35,13 @@ export function encodeOpenAIRequest(req: ChatRequest, options: EncodeOptions = {
     [options.maxTokensField ?? 'max_tokens']: req.maxTokens,
     stream: req.stream,
   };
-  if (req.temperature !== undefined) body.temperature = req.temperature;
-  if (req.topP !== undefined) body.top_p = req.topP;
+  // Reasoning models (o-series, GPT-5) refuse sampling settings other than the defaults.
+  if (options.reasoning === true && ((req.temperature !== undefined && req.temperature !== 1) || req.topP !== undefined)) {
+    options.warnings?.push('openai: temperature / top_p ignored (reasoning models take only the defaults)');
+  } else {
+    if (req.temperature !== undefined) body.temperature = req.temperature;
+    if (req.topP !== undefined) body.top_p = req.topP;
+  }
   if (req.stop !== undefined && req.stop.length > 0) body.stop = [...req.stop];
   if (req.tools !== undefined && req.tools.length > 0) {
     body.tools = req.tools.map((t) => ({
@@ -39,6 +59,15 @@ export function encodeOpenAIRequest(req: ChatRequest, options: EncodeOptions = {
   if (req.responseFormat !== undefined) body.response_format = encodeResponseFormat(req.responseFormat);
   if (req.user !== undefined) body.user = req.user;
   if (req.stream && options.streamUsage) body.stream_options = { include_usage: true };
+  if (req.reasoning !== undefined) {
+    const effort = reasoningEffort(req.reasoning);
+    if (options.reasoning === true) {
+      if (effort !== undefined) body.reasoning_effort = effort;
+    } else if (req.reasoning.enabled) {
+      options.warnings?.push('openai: reasoning settings ignored (the model has no `reasoning` capability in the gateway config)');
+    }
+  }
+  options.warnings?.push(...anthropicOnlyWarnings(req, 'openai'));
   return body;
 }
 
@@ -89,6 +118,7 @@ function encodeResponseFormat(format: ResponseFormat): OpenAIResponseFormat {
       name: format.name,
       schema: format.schema,
       ...(format.strict !== undefined ? { strict: format.strict } : {}),
+      ...(format.description !== undefined ? { description: format.description } : {}),
     },
   };
 }

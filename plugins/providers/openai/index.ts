@@ -69,6 +69,10 @@ const optionsSchema: JSONSchemaType<OpenAIOptions> = {
   },
 };
 
+function withWarnings(result: ChatResult, warnings: readonly string[]): ChatResult {
+  return warnings.length > 0 ? { ...result, warnings: [...(result.warnings ?? []), ...warnings] } : result;
+}
+
 function stripSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
@@ -87,8 +91,13 @@ export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: Plug
     return headers;
   };
 
-  const send = async (req: ChatRequest, call: CallContext): Promise<UpstreamResponse> => {
-    const body = encodeOpenAIRequest(req, { streamUsage: options.stream_usage, maxTokensField: options.max_tokens_field });
+  const send = async (req: ChatRequest, call: CallContext, warnings: string[]): Promise<UpstreamResponse> => {
+    const body = encodeOpenAIRequest(req, {
+      streamUsage: options.stream_usage,
+      maxTokensField: options.max_tokens_field,
+      reasoning: call.capabilities?.has('reasoning') === true,
+      warnings,
+    });
     const res = await ctx.http.send(endpoint, {
       headers: {
         ...authHeaders(),
@@ -119,14 +128,15 @@ export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: Plug
   };
 
   async function* streamBatches(req: ChatRequest, call: CallContext): AsyncGenerator<StreamEvent[]> {
-    const res = await send({ ...req, stream: true }, call);
+    const warnings: string[] = [];
+    const res = await send({ ...req, stream: true }, call, warnings);
     const contentType = String(res.headers['content-type'] ?? '');
     // A server that ignores `stream: true` answers one JSON body; relay it as events.
     if (contentType.includes('application/json')) {
-      yield resultToEvents(await readJson(res));
+      yield resultToEvents(withWarnings(await readJson(res), warnings));
       return;
     }
-    const decoder = createOpenAIStreamDecoder(PROVIDER);
+    const decoder = createOpenAIStreamDecoder(PROVIDER, warnings);
     yield* decodeSseData(res.chunks(), decoder);
   }
 
@@ -135,7 +145,8 @@ export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: Plug
     capabilities: { streaming: true, tools: true, images: true, nativeFormat: 'openai' },
 
     async chat(req, call) {
-      return readJson(await send({ ...req, stream: false }, call));
+      const warnings: string[] = [];
+      return withWarnings(await readJson(await send({ ...req, stream: false }, call, warnings)), warnings);
     },
 
     stream(req, call) {

@@ -2,7 +2,13 @@ import type { ChatResult, StreamEvent } from '../../../src/formats/canonical.js'
 
 /** A whole ChatResult replayed as the stream events that would have produced it. */
 export function resultToEvents(result: ChatResult): StreamEvent[] {
-  const events: StreamEvent[] = [result.id !== undefined ? { type: 'start', id: result.id } : { type: 'start' }];
+  const events: StreamEvent[] = [
+    {
+      type: 'start',
+      ...(result.id !== undefined ? { id: result.id } : {}),
+      ...(result.warnings !== undefined && result.warnings.length > 0 ? { warnings: result.warnings } : {}),
+    },
+  ];
   let index = 0;
   for (const part of result.content) {
     if (part.type === 'text') {
@@ -10,8 +16,12 @@ export function resultToEvents(result: ChatResult): StreamEvent[] {
       continue;
     }
     if (part.type === 'reasoning') {
-      events.push({ type: 'reasoning-delta', text: part.text });
-      events.push(part.signature !== undefined ? { type: 'reasoning-end', signature: part.signature } : { type: 'reasoning-end' });
+      if (part.text !== '') events.push({ type: 'reasoning-delta', text: part.text });
+      events.push({
+        type: 'reasoning-end',
+        ...(part.signature !== undefined ? { signature: part.signature } : {}),
+        ...(part.redactedData !== undefined ? { redactedData: part.redactedData } : {}),
+      });
       continue;
     }
     events.push({ type: 'tool-call-start', index, id: part.id, name: part.name });

@@ -15,11 +15,10 @@ function errorOf(body: unknown): string {
 }
 
 describe('decodeAnthropicRequest', () => {
-  it('applies defaults', () => {
-    expect(decodeAnthropicRequest({ ...minimal, unknown_field: 1 })).toEqual({
+  it('applies defaults and injects no temperature', () => {
+    expect(decodeAnthropicRequest(minimal)).toEqual({
       model: 'auto',
       maxTokens: 100,
-      temperature: 0.2,
       stream: false,
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
     });
@@ -83,7 +82,7 @@ describe('decodeAnthropicRequest', () => {
       toolChoice: { type: 'required' },
       parallelToolCalls: false,
       messages: [
-        { role: 'system', content: [{ type: 'text', text: 'Be brief.' }] },
+        { role: 'system', content: [{ type: 'text', text: 'Be brief.', cacheControl: { type: 'ephemeral' } }] },
         {
           role: 'user',
           content: [
@@ -95,6 +94,7 @@ describe('decodeAnthropicRequest', () => {
         {
           role: 'assistant',
           content: [
+            { type: 'reasoning', text: 'hmm', signature: 'sig' },
             { type: 'text', text: 'Checking.' },
             { type: 'tool-call', id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
           ],
@@ -143,7 +143,27 @@ describe('decodeAnthropicRequest', () => {
     ['fractional max_tokens', { ...minimal, max_tokens: 1.5 }, 'max_tokens: must be a positive integer'],
     ['no messages', { max_tokens: 1 }, 'messages: required'],
     ['empty messages', { max_tokens: 1, messages: [] }, 'messages: must contain at least one message'],
-    ['bad role', { max_tokens: 1, messages: [{ role: 'system', content: 'x' }] }, "messages[0].role: must be 'user' or 'assistant'"],
+    ['bad role', { max_tokens: 1, messages: [{ role: 'bot', content: 'x' }] }, "messages[0].role: must be 'user', 'assistant' or 'system'"],
+    [
+      'system message with an image',
+      { max_tokens: 1, messages: [{ role: 'system', content: [{ type: 'image' }] }] },
+      "messages[0].content[0].type: must be 'text'",
+    ],
+    [
+      'cache_control type',
+      { ...minimal, system: [{ type: 'text', text: 's', cache_control: { type: 'forever' } }] },
+      "system[0].cache_control.type: must be 'ephemeral'",
+    ],
+    ['thinking type', { ...minimal, thinking: { type: 'on' } }, "thinking.type: must be 'enabled', 'adaptive' or 'disabled'"],
+    ['thinking budget', { ...minimal, thinking: { type: 'enabled' } }, 'thinking.budget_tokens: must be a positive integer'],
+    ['effort', { ...minimal, output_config: { effort: 'extreme' } }, 'output_config.effort: must be one of minimal, low, medium, high, max'],
+    ['format type', { ...minimal, output_config: { format: { type: 'xml' } } }, "output_config.format.type: must be 'json_schema'"],
+    ['format schema', { ...minimal, output_format: { type: 'json_schema' } }, 'output_format.schema: required'],
+    [
+      'thinking in a user turn',
+      { max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'thinking', thinking: 'x' }] }] },
+      "messages[0].content[0].type: 'thinking' blocks belong in assistant messages",
+    ],
     ['bad content', { max_tokens: 1, messages: [{ role: 'user', content: 5 }] }, 'messages[0].content: must be an array'],
     [
       'unknown block',

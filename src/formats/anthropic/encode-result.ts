@@ -27,13 +27,14 @@ export interface AnthropicUsage {
   cache_read_input_tokens: number;
 }
 
-/** Canonical inputTokens include cache reads; Anthropic reports them apart. */
-export function anthropicUsage(usage: Usage | null): AnthropicUsage {
-  const cacheRead = usage?.cacheReadTokens ?? 0;
+/** Canonical inputTokens include cache reads and writes; Anthropic reports the three apart. */
+export function anthropicUsage(usage: Pick<Usage, 'inputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'> & { outputTokens?: number }): AnthropicUsage {
+  const cacheRead = usage.cacheReadTokens ?? 0;
+  const cacheWrite = usage.cacheWriteTokens ?? 0;
   return {
-    input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - cacheRead),
-    output_tokens: usage?.outputTokens ?? 0,
-    cache_creation_input_tokens: 0,
+    input_tokens: Math.max(0, usage.inputTokens - cacheRead - cacheWrite),
+    output_tokens: usage.outputTokens ?? 0,
+    cache_creation_input_tokens: cacheWrite,
     cache_read_input_tokens: cacheRead,
   };
 }
@@ -49,7 +50,25 @@ export function toolInput(part: ToolCallPart): JsonObject {
   return {};
 }
 
-type AnthropicResponseBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: JsonObject };
+type AnthropicResponseBlock =
+  | { type: 'text'; text: string }
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string }
+  | { type: 'tool_use'; id: string; name: string; input: JsonObject };
+
+function responseBlock(part: ChatResult['content'][number]): AnthropicResponseBlock {
+  switch (part.type) {
+    case 'text':
+      return { type: 'text', text: part.text };
+    case 'reasoning':
+      // Reasoning from other providers has no signature; the SDK types it as a string all the same.
+      return part.redactedData !== undefined
+        ? { type: 'redacted_thinking', data: part.redactedData }
+        : { type: 'thinking', thinking: part.text, signature: part.signature ?? '' };
+    case 'tool-call':
+      return { type: 'tool_use', id: part.id, name: part.name, input: toolInput(part) };
+  }
+}
 
 export function anthropicMessageId(id: string): string {
   return id.startsWith('msg_') ? id : `msg_${id}`;
@@ -61,15 +80,9 @@ export function encodeAnthropicMessage(result: ChatResult, meta: { readonly id: 
     type: 'message',
     role: 'assistant',
     model: meta.model,
-    content: result.content.flatMap((part): AnthropicResponseBlock[] =>
-      part.type === 'text'
-        ? [{ type: 'text', text: part.text }]
-        : part.type === 'tool-call'
-          ? [{ type: 'tool_use', id: part.id, name: part.name, input: toolInput(part) }]
-          : [],
-    ),
+    content: result.content.map(responseBlock),
     stop_reason: anthropicStopReason(result.finishReason),
     stop_sequence: null,
-    usage: anthropicUsage(result.usage),
+    usage: anthropicUsage(result.usage ?? { inputTokens: 0 }),
   };
 }

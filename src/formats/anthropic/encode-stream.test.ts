@@ -125,7 +125,8 @@ describe('AnthropicStreamEncoder', () => {
     const decoder = createAnthropicStreamDecoder();
     const back = frames(encodeAll(mixed)).flatMap((f) => decoder.push(f.event, JSON.stringify(f.data)));
     expect(back).toEqual([
-      { type: 'start', id: 'msg_req1' },
+      // Without provider input usage, message_start carries the gateway's estimate.
+      { type: 'start', id: 'msg_req1', usage: { inputTokens: 42 } },
       ...mixed.slice(1, -1),
       { type: 'finish', finishReason: { unified: 'tool-calls', raw: 'tool_use' }, usage: { inputTokens: 50, outputTokens: 17 } },
     ]);
@@ -165,5 +166,60 @@ describe('AnthropicStreamEncoder', () => {
     });
     const stream = client.messages.stream({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
     await expect(stream.finalMessage()).rejects.toThrow(/gone/);
+  });
+
+  const thinking: StreamEvent[] = [
+    { type: 'start', id: 'up-2', usage: { inputTokens: 1200, cacheReadTokens: 1000, cacheWriteTokens: 150 } },
+    { type: 'reasoning-delta', text: 'Think ' },
+    { type: 'reasoning-delta', text: 'hard.' },
+    { type: 'reasoning-end', signature: 'sig-abc' },
+    { type: 'reasoning-end', redactedData: 'opaque==' },
+    { type: 'text-delta', text: 'Done.' },
+    {
+      type: 'finish',
+      finishReason: { unified: 'stop', raw: 'end_turn' },
+      usage: { inputTokens: 1200, outputTokens: 30, cacheReadTokens: 1000, cacheWriteTokens: 150 },
+    },
+  ];
+
+  it('puts the provider-reported input usage in message_start and the full usage in message_delta', () => {
+    const out = frames(encodeAll(thinking));
+    const usage = { input_tokens: 50, cache_read_input_tokens: 1000, cache_creation_input_tokens: 150 };
+    const start = out[0]?.data['message'] as Record<string, unknown> | undefined;
+    expect(start?.['usage']).toEqual({ ...usage, output_tokens: 0 });
+    expect(out.find((f) => f.event === 'message_delta')?.data['usage']).toEqual({ ...usage, output_tokens: 30 });
+  });
+
+  it('renders reasoning as thinking blocks (signature_delta) and redacted_thinking, round-tripping through the provider decoder', () => {
+    const out = frames(encodeAll(thinking));
+    expect(out.slice(2, 9).map((f) => [f.event, f.data['index'], f.data['content_block'] ?? f.data['delta']])).toEqual([
+      ['content_block_start', 0, { type: 'thinking', thinking: '', signature: '' }],
+      ['content_block_delta', 0, { type: 'thinking_delta', thinking: 'Think ' }],
+      ['content_block_delta', 0, { type: 'thinking_delta', thinking: 'hard.' }],
+      ['content_block_delta', 0, { type: 'signature_delta', signature: 'sig-abc' }],
+      ['content_block_stop', 0, undefined],
+      ['content_block_start', 1, { type: 'redacted_thinking', data: 'opaque==' }],
+      ['content_block_stop', 1, undefined],
+    ]);
+    const decoder = createAnthropicStreamDecoder();
+    const back = out.flatMap((f) => decoder.push(f.event, JSON.stringify(f.data)));
+    expect(back.slice(1)).toEqual(thinking.slice(1));
+  });
+
+  it('gives the official SDK thinking blocks with their signatures', async () => {
+    const sse = encodeAll(thinking);
+    const client = new Anthropic({
+      apiKey: 'test',
+      baseURL: 'http://127.0.0.1:1',
+      maxRetries: 0,
+      fetch: async () => new Response(sse, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+    });
+    const message = await client.messages.stream({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: 'Think hard.', signature: 'sig-abc' },
+      { type: 'redacted_thinking', data: 'opaque==' },
+      { type: 'text', text: 'Done.' },
+    ]);
+    expect(message.usage).toMatchObject({ input_tokens: 50, output_tokens: 30, cache_read_input_tokens: 1000, cache_creation_input_tokens: 150 });
   });
 });

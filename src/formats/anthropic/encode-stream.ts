@@ -1,10 +1,12 @@
 /**
  * Canonical StreamEvents → Anthropic SSE, in the order the real API sends them: message_start,
  * ping, one content block at a time (start / deltas / stop) with increasing indexes,
- * message_delta, message_stop.
+ * message_delta, message_stop. message_start carries the provider's input usage when its `start`
+ * event reported it (Anthropic upstreams do), the gateway's estimate otherwise; message_delta
+ * carries the final usage, input included.
  */
 import type { GatewayError } from '../../errors.js';
-import type { StreamEvent } from '../canonical.js';
+import type { StreamEvent, Usage } from '../canonical.js';
 import { encodeAnthropicError } from './encode-error.js';
 import { anthropicMessageId, anthropicStopReason, anthropicUsage } from './encode-result.js';
 
@@ -23,7 +25,9 @@ export class AnthropicStreamEncoder {
   private finished = false;
   private nextBlock = 0;
   /** The block currently open, if any. */
-  private open: { index: number; kind: 'text' } | { index: number; kind: 'tool'; tool: number } | null = null;
+  private open: { index: number; kind: 'text' | 'thinking' } | { index: number; kind: 'tool'; tool: number } | null = null;
+  /** Input usage the provider reported at the start. */
+  private startUsage: Pick<Usage, 'inputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'> | undefined;
   /** Canonical tool-call index → Anthropic content block index. */
   private readonly toolBlocks = new Map<number, number>();
 
@@ -34,6 +38,7 @@ export class AnthropicStreamEncoder {
     let out = ev.type === 'start' || ev.type === 'error' ? '' : this.start();
     switch (ev.type) {
       case 'start':
+        if (ev.usage !== undefined) this.startUsage = ev.usage;
         return this.start();
       case 'text-delta':
         if (ev.text === '') return out;
@@ -43,9 +48,22 @@ export class AnthropicStreamEncoder {
           this.open = { index: this.nextBlock++, kind: 'text' };
         }
         return out + frame('content_block_delta', { index: this.open.index, delta: { type: 'text_delta', text: ev.text } });
-      case 'reasoning-delta':
-      case 'reasoning-end':
-        return out;
+      case 'reasoning-delta': {
+        if (ev.text === '') return out;
+        const { frames, index } = this.thinkingBlock();
+        return out + frames + frame('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: ev.text } });
+      }
+      case 'reasoning-end': {
+        if (ev.redactedData !== undefined) {
+          out += this.closeBlock() + this.openBlock({ type: 'redacted_thinking', data: ev.redactedData });
+          return out + frame('content_block_stop', { index: this.nextBlock++ });
+        }
+        if (ev.signature !== undefined) {
+          const { frames, index } = this.thinkingBlock();
+          out += frames + frame('content_block_delta', { index, delta: { type: 'signature_delta', signature: ev.signature } });
+        }
+        return this.open?.kind === 'thinking' ? out + this.closeBlock() : out;
+      }
       case 'tool-call-start':
         out += this.closeBlock();
         out += this.openBlock({ type: 'tool_use', id: ev.id, name: ev.name, input: {} });
@@ -65,12 +83,12 @@ export class AnthropicStreamEncoder {
       case 'finish': {
         out += this.closeBlock();
         this.finished = true;
-        const usage = anthropicUsage(ev.usage ?? { inputTokens: this.meta.inputTokens, outputTokens: 0 });
+        const usage = anthropicUsage(ev.usage ?? this.startUsage ?? { inputTokens: this.meta.inputTokens });
         return (
           out +
           frame('message_delta', {
             delta: { stop_reason: anthropicStopReason(ev.finishReason), stop_sequence: null },
-            usage: { output_tokens: usage.output_tokens, input_tokens: usage.input_tokens, cache_read_input_tokens: usage.cache_read_input_tokens },
+            usage,
           }) +
           frame('message_stop', {})
         );
@@ -103,9 +121,17 @@ export class AnthropicStreamEncoder {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: this.meta.inputTokens, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      usage: anthropicUsage(this.startUsage ?? { inputTokens: this.meta.inputTokens }),
     };
     return frame('message_start', { message }) + frame('ping', {});
+  }
+
+  /** The open thinking block's index, opening one (frames to write first) if needed. */
+  private thinkingBlock(): { frames: string; index: number } {
+    if (this.open?.kind === 'thinking') return { frames: '', index: this.open.index };
+    const frames = this.closeBlock() + this.openBlock({ type: 'thinking', thinking: '', signature: '' });
+    this.open = { index: this.nextBlock++, kind: 'thinking' };
+    return { frames, index: this.open.index };
   }
 
   private openBlock(block: object): string {

@@ -7,7 +7,7 @@ import { AnthropicStreamEncoder } from './encode-stream.js';
 export const anthropicFormat: ClientFormat = {
   name: 'anthropic',
   // Anthropic streams always end with usage in message_delta; there is no opt-in.
-  decode: (body) => ({ request: decodeAnthropicRequest(body), includeUsage: true }),
+  decode: (body, headers) => ({ request: decodeAnthropicRequest(body, headers), includeUsage: true }),
   responseId: (requestId) => anthropicMessageId(requestId),
   encodeResult: (result, meta) => encodeAnthropicMessage(result, meta),
   streamEncoder: (meta) => new AnthropicStreamEncoder(meta),

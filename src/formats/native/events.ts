@@ -73,6 +73,7 @@ interface Priced {
   readonly inputPer1M: number;
   readonly outputPer1M: number;
   readonly cachedInputPer1M?: number;
+  readonly cacheWritePer1M?: number;
 }
 
 /**
@@ -83,7 +84,12 @@ export function costBreakdown(price: Priced, usage: Usage, costMicros: number): 
   if (costMicros === 0) return { inputUsd: 0, outputUsd: 0, overheadUsd: 0 };
   const input = chargeMicros(
     price,
-    { inputTokens: usage.inputTokens, outputTokens: 0, ...(usage.cacheReadTokens !== undefined ? { cacheReadTokens: usage.cacheReadTokens } : {}) },
+    {
+      inputTokens: usage.inputTokens,
+      outputTokens: 0,
+      ...(usage.cacheReadTokens !== undefined ? { cacheReadTokens: usage.cacheReadTokens } : {}),
+      ...(usage.cacheWriteTokens !== undefined ? { cacheWriteTokens: usage.cacheWriteTokens } : {}),
+    },
     0,
   );
   const output = chargeMicros(price, { inputTokens: 0, outputTokens: usage.outputTokens }, 0);

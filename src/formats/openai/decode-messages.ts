@@ -4,7 +4,7 @@
  * content as a string or an array of parts. Consecutive tool messages become one canonical
  * tool message (Anthropic needs them together; the OpenAI encoder splits them again).
  */
-import type { AssistantMessage, ImagePart, Message, TextPart, ToolCallPart, ToolResultPart } from '../canonical.js';
+import type { AssistantMessage, CacheControl, ImagePart, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultPart } from '../canonical.js';
 import { given, invalid, isRecord, oneOf, record, string, type Rec } from './fields.js';
 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
@@ -70,8 +70,18 @@ function textContent(v: unknown, path: string): TextPart[] {
   if (typeof v === 'string') return v === '' ? [] : [{ type: 'text', text: v }];
   return parts(v, path).map((p, j) => {
     oneOf(p['type'], `${path}[${j}].type`, ['text']);
-    return { type: 'text', text: string(p['text'], `${path}[${j}].text`) };
+    return { type: 'text', text: string(p['text'], `${path}[${j}].text`), ...cacheControl(p) };
   });
+}
+
+/**
+ * OpenRouter's convention for Anthropic prompt caching: `cache_control` on a content part. Kept for
+ * Anthropic providers; anything but a well-formed ephemeral breakpoint is ignored, as OpenAI would.
+ */
+function cacheControl(p: Rec): { cacheControl?: CacheControl } {
+  const cc = p['cache_control'];
+  if (!isRecord(cc) || cc['type'] !== 'ephemeral') return {};
+  return { cacheControl: typeof cc['ttl'] === 'string' ? { type: 'ephemeral', ttl: cc['ttl'] } : { type: 'ephemeral' } };
 }
 
 function plainText(v: unknown, path: string): string {
@@ -85,10 +95,10 @@ function userContent(v: unknown, path: string): (TextPart | ImagePart)[] {
   return parts(v, path).map((p, j): TextPart | ImagePart => {
     const at = `${path}[${j}]`;
     const type = oneOf(p['type'], `${at}.type`, ['text', 'image_url']);
-    if (type === 'text') return { type: 'text', text: string(p['text'], `${at}.text`) };
+    if (type === 'text') return { type: 'text', text: string(p['text'], `${at}.text`), ...cacheControl(p) };
     const img = p['image_url'];
     const url = typeof img === 'string' ? img : string(record(img, `${at}.image_url`)['url'], `${at}.image_url.url`);
-    return { type: 'image', source: imageSource(url, `${at}.image_url.url`) };
+    return { type: 'image', source: imageSource(url, `${at}.image_url.url`), ...cacheControl(p) };
   });
 }
 
@@ -112,7 +122,10 @@ function argumentsText(v: unknown, path: string): string {
 }
 
 function assistantMessage(m: Rec, path: string, i: number, legacyIds: Map<string, string[]>): AssistantMessage {
-  const content: (TextPart | ToolCallPart)[] = [];
+  const content: (TextPart | ReasoningPart | ToolCallPart)[] = [];
+  // Reasoning an earlier answer carried (DeepSeek/vLLM `reasoning_content`, OpenRouter `reasoning`).
+  const reasoning = m['reasoning_content'] ?? m['reasoning'];
+  if (typeof reasoning === 'string' && reasoning !== '') content.push({ type: 'reasoning', text: reasoning });
   const c = m['content'];
   if (typeof c === 'string') {
     if (c !== '') content.push({ type: 'text', text: c });

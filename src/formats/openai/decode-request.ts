@@ -4,7 +4,7 @@
  * (OpenAI clients send many). Defaults per the contract: model "auto", temperature 0.2,
  * max tokens 2048, stream false.
  */
-import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../canonical.js';
+import type { ChatRequest, ReasoningRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../canonical.js';
 import { decodeMessages } from './decode-messages.js';
 import { given, invalid, isRecord, jsonObject, oneOf, optBoolean, optInteger, optNumber, optString, record, string, type Rec } from './fields.js';
 
@@ -41,6 +41,7 @@ export function decodeOpenAIChatRequest(body: unknown): DecodedOpenAIRequest {
   const responseFormat = decodeResponseFormat(body['response_format']);
   const parallelToolCalls = optBoolean(body['parallel_tool_calls'], 'parallel_tool_calls');
   const user = optString(body['user'], 'user');
+  const reasoning = decodeReasoning(body);
 
   const request: ChatRequest = {
     model,
@@ -55,6 +56,7 @@ export function decodeOpenAIChatRequest(body: unknown): DecodedOpenAIRequest {
     ...(responseFormat !== undefined ? { responseFormat } : {}),
     ...(parallelToolCalls !== undefined ? { parallelToolCalls } : {}),
     ...(user !== undefined ? { user } : {}),
+    ...(reasoning !== undefined ? { reasoning } : {}),
   };
   return { request, includeUsage };
 }
@@ -120,10 +122,31 @@ function decodeResponseFormat(v: unknown): ResponseFormat | undefined {
   if (type !== 'json_schema') return { type };
   const js = record(rf['json_schema'], 'response_format.json_schema');
   const strict = optBoolean(js['strict'], 'response_format.json_schema.strict');
+  const description = optString(js['description'], 'response_format.json_schema.description');
   return {
     type: 'json_schema',
     name: given(js['name']) ? string(js['name'], 'response_format.json_schema.name', true) : 'response',
     schema: given(js['schema']) ? jsonObject(js['schema'], 'response_format.json_schema.schema') : { type: 'object' },
     ...(strict !== undefined ? { strict } : {}),
+    ...(description !== undefined ? { description } : {}),
   };
+}
+
+const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+
+function effortOf(v: unknown, path: string): Pick<ReasoningRequest, 'enabled' | 'effort'> {
+  const effort = oneOf(v, path, EFFORTS);
+  if (effort === 'none') return { enabled: false };
+  return { enabled: true, effort: effort === 'xhigh' ? 'max' : effort };
+}
+
+/** OpenAI `reasoning_effort`, or OpenRouter's `reasoning: {effort, max_tokens, enabled}`. */
+function decodeReasoning(body: Rec): ReasoningRequest | undefined {
+  if (given(body['reasoning_effort'])) return effortOf(body['reasoning_effort'], 'reasoning_effort');
+  if (!given(body['reasoning'])) return undefined;
+  const r = record(body['reasoning'], 'reasoning');
+  const base = given(r['effort']) ? effortOf(r['effort'], 'reasoning.effort') : { enabled: true };
+  const budget = optInteger(r['max_tokens'], 'reasoning.max_tokens', 1);
+  const enabled = optBoolean(r['enabled'], 'reasoning.enabled');
+  return { ...base, ...(budget !== undefined ? { budgetTokens: budget } : {}), ...(enabled !== undefined ? { enabled } : {}) };
 }

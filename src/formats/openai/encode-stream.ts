@@ -7,7 +7,7 @@ import type { GatewayError } from '../../errors.js';
 import type { StreamEvent } from '../canonical.js';
 import type { StreamEncoder } from '../client-format.js';
 import { encodeOpenAIError } from './encode-error.js';
-import { encodeOpenAIUsage } from './encode-result.js';
+import { usageFor } from './encode-result.js';
 import { finishReasonToOpenAI } from './finish-reason.js';
 import type { OpenAIChatCompletionChunk, OpenAIFinishReason } from './wire.js';
 
@@ -20,6 +20,10 @@ export interface OpenAIStreamMeta {
   readonly created: number;
   /** The client asked for `stream_options.include_usage`. */
   readonly includeUsage: boolean;
+  /** OpenRouter's shape (/api/v1): the last chunk always carries usage with `cost`; reasoning also as `reasoning`. */
+  readonly openrouter?: boolean;
+  /** What the answer cost (micro-dollars); read when the finish is encoded (the charge is settled by then). */
+  readonly costMicros?: () => number;
 }
 
 function sse(payload: unknown): string {
@@ -33,7 +37,12 @@ export class OpenAIStreamEncoder implements StreamEncoder {
   /** The bytes around a text delta's JSON string (built on first use). */
   private textFrame: readonly [string, string] | undefined;
 
-  constructor(private readonly meta: OpenAIStreamMeta) {}
+  /** OpenAI sends the usage chunk only when asked; OpenRouter always does. */
+  private readonly withUsage: boolean;
+
+  constructor(private readonly meta: OpenAIStreamMeta) {
+    this.withUsage = meta.includeUsage || meta.openrouter === true;
+  }
 
   encode(ev: StreamEvent): string {
     if (this.finished) return '';
@@ -50,15 +59,17 @@ export class OpenAIStreamEncoder implements StreamEncoder {
         });
       case 'tool-call-delta':
         return ev.argumentsDelta === '' ? '' : this.chunk({ tool_calls: [{ index: ev.index, function: { arguments: ev.argumentsDelta } }] });
-      case 'tool-call-end':
       case 'reasoning-delta':
+        if (ev.text === '') return '';
+        return this.chunk(this.meta.openrouter === true ? { reasoning_content: ev.text, reasoning: ev.text } : { reasoning_content: ev.text });
+      case 'tool-call-end':
       case 'reasoning-end':
         return '';
       case 'finish': {
         this.finished = true;
         let out = this.chunk({}, finishReasonToOpenAI(ev.finishReason, this.sawToolCall));
-        if (this.meta.includeUsage) {
-          const usageChunk: OpenAIChatCompletionChunk = { ...this.envelope(), choices: [], usage: encodeOpenAIUsage(ev.usage) };
+        if (this.withUsage) {
+          const usageChunk: OpenAIChatCompletionChunk = { ...this.envelope(), choices: [], usage: usageFor(ev.usage, this.meta) };
           out += sse(usageChunk);
         }
         return out;

@@ -15,3 +15,13 @@ export const openaiFormat: ClientFormat = {
   encodeResult: (result, meta) => encodeOpenAIChatResult(result, meta),
   streamEncoder: (meta) => new OpenAIStreamEncoder(meta),
 };
+
+/**
+ * The same format as OpenRouter answers it (/api/v1/chat/completions): usage (with `cost` in
+ * USD) always closes a stream, asked for or not, and reasoning is also sent as `reasoning`.
+ */
+export const openrouterFormat: ClientFormat = {
+  ...openaiFormat,
+  encodeResult: (result, meta) => encodeOpenAIChatResult(result, { ...meta, openrouter: true }),
+  streamEncoder: (meta) => new OpenAIStreamEncoder({ ...meta, openrouter: true }),
+};

@@ -29,7 +29,7 @@ export type OpenAIToolChoice = 'auto' | 'none' | 'required' | { type: 'function'
 export type OpenAIResponseFormat =
   | { type: 'text' }
   | { type: 'json_object' }
-  | { type: 'json_schema'; json_schema: { name: string; schema: JsonObject; strict?: boolean } };
+  | { type: 'json_schema'; json_schema: { name: string; schema: JsonObject; strict?: boolean; description?: string } };
 
 export interface OpenAIChatRequestBody {
   model: string;
@@ -44,6 +44,7 @@ export interface OpenAIChatRequestBody {
   tool_choice?: OpenAIToolChoice;
   parallel_tool_calls?: boolean;
   response_format?: OpenAIResponseFormat;
+  reasoning_effort?: 'minimal' | 'low' | 'medium' | 'high';
   user?: string;
   stream: boolean;
   stream_options?: { include_usage: boolean };
@@ -55,8 +56,11 @@ export interface OpenAIUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details?: { cached_tokens: number };
+  prompt_tokens_details?: { cached_tokens: number; cache_write_tokens?: number };
   completion_tokens_details?: { reasoning_tokens: number };
+  /** OpenRouter: what the request cost, in USD (credits). */
+  cost?: number;
+  is_byok?: boolean;
 }
 
 export interface OpenAIChatCompletion {
@@ -66,7 +70,16 @@ export interface OpenAIChatCompletion {
   model: string;
   choices: {
     index: number;
-    message: { role: 'assistant'; content: string | null; refusal: null; tool_calls?: OpenAIToolCall[] };
+    message: {
+      role: 'assistant';
+      content: string | null;
+      refusal: null;
+      /** DeepSeek / vLLM style reasoning text. */
+      reasoning_content?: string;
+      /** OpenRouter style reasoning text (on /api/v1). */
+      reasoning?: string;
+      tool_calls?: OpenAIToolCall[];
+    };
     logprobs: null;
     finish_reason: OpenAIFinishReason;
   }[];
@@ -87,7 +100,7 @@ export interface OpenAIChatCompletionChunk {
   model: string;
   choices: {
     index: number;
-    delta: { role?: 'assistant'; content?: string | null; tool_calls?: OpenAIChunkToolCall[] };
+    delta: { role?: 'assistant'; content?: string | null; reasoning_content?: string; reasoning?: string; tool_calls?: OpenAIChunkToolCall[] };
     logprobs: null;
     finish_reason: OpenAIFinishReason | null;
   }[];

@@ -30,17 +30,18 @@ function setOutcomeHeaders(res: Response, outcome: ChatOutcome): void {
 export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandler {
   return async (req, res) => {
     const state = stateOf(res);
-    const { request, includeUsage } = format.decode(req.body);
+    const { request, includeUsage } = format.decode(req.body, req.headers);
     const principal = principalOf(res);
     notePrompt(res, request.messages);
     const signal = clientSignal(req, res);
     const call = { request, principal, requestId: state.requestId, signal };
-    const meta = (outcome: ChatOutcome) => ({
+    const meta = (outcome: ChatOutcome, costMicros: () => number) => ({
       id: format.responseId(state.requestId),
       model: outcome.model.id,
       created: Math.floor(deps.clock() / 1000),
       includeUsage,
       inputTokens: outcome.promptTokens,
+      costMicros,
     });
 
     if (!request.stream) {
@@ -57,7 +58,13 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
       });
       res.setHeader('X-Switchboard-Overhead-Ms', (deps.clock() - state.startedAt - done.upstreamMs).toFixed(2));
       noteAnswer(res, textOf(done.result.content));
-      sendJson(res, format.encodeResult(done.result, meta(done)));
+      sendJson(
+        res,
+        format.encodeResult(
+          done.result,
+          meta(done, () => done.costMicros),
+        ),
+      );
       return;
     }
 
@@ -66,7 +73,7 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
     // Time to first byte minus the provider's time to its first event (upstreamMs() runs to now).
     res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, deps.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
-    const encoder = format.streamEncoder(meta(opened));
+    const encoder = format.streamEncoder(meta(opened, opened.costMicros));
     const writer = new SseWriter(res);
     try {
       for await (const batch of opened.batches) {

@@ -36,6 +36,7 @@ beforeAll(async () => {
     inputPer1M: 2,
     outputPer1M: 0,
     cachedInputPer1M: 2,
+    cacheWritePer1M: 2.5,
     contextWindow: 8000,
     capabilities: new Set(['embeddings']),
     fallbacks: [],

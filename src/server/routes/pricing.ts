@@ -16,6 +16,8 @@ export function pricingRoutes(runtime: () => Runtime) {
         name: m.name,
         inputPer1M: priceWithOverhead(m.inputPer1M, overhead),
         outputPer1M: priceWithOverhead(m.outputPer1M, overhead),
+        cacheReadPer1M: priceWithOverhead(m.cachedInputPer1M, overhead),
+        cacheWritePer1M: priceWithOverhead(m.cacheWritePer1M, overhead),
       }));
       res.json({ models });
     });

@@ -89,6 +89,8 @@ export function routingApiRoutes(deps: RoutingApiDeps) {
         categories: m.categories,
         inputPer1M: priceWithOverhead(m.inputPer1M, overhead),
         outputPer1M: priceWithOverhead(m.outputPer1M, overhead),
+        cacheReadPer1M: priceWithOverhead(m.cachedInputPer1M, overhead),
+        cacheWritePer1M: priceWithOverhead(m.cacheWritePer1M, overhead),
         contextWindow: m.contextWindow,
         capabilities: [...m.capabilities],
         status: modelStatus(deps.breakers.state(m.id)),
