@@ -195,6 +195,11 @@ export interface Principal {
   readonly rateLimitRpm: number | null;
   /** Which scheme authenticated it. */
   readonly scheme: string;
+  /**
+   * Set for a browser-safe (public) key: it may only call the completion routes and /api/chat,
+   * from one of these origins (scheme://host[:port]).
+   */
+  readonly publicKey?: { readonly allowedOrigins: readonly string[] };
 }
 
 export interface AuthRequest {

@@ -17,6 +17,7 @@ import { AccountService } from '../accounts/account-service.js';
 import { KeyService } from '../keys/key-service.js';
 import { keyRoutes } from './routes/keys.js';
 import { openRouterKeyRoutes } from './routes/openrouter-keys.js';
+import { seedKeyApiRoutes } from './routes/seed-key-apis.js';
 import { adminAccountRoutes } from './routes/admin-accounts.js';
 import { startJobs } from '../jobs/scheduler.js';
 import type { Kysely } from 'kysely';
@@ -100,6 +101,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
 
   const keyStore = new KeyStore(database.db, {
     prefix: loaded.config.auth.key_prefix,
+    publicPrefix: loaded.config.auth.public_key_prefix,
     clock,
     dataVersion: () => database.sqlite.pragma('data_version', { simple: true }) as number,
   });
@@ -169,7 +171,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const accounts = new AccountService(database.db, clock);
   const keyService = new KeyService({ db: database.db, keyStore, accounts, clock, maxKeysPerAccount: () => runtime.config.auth.max_keys_per_account });
   const keyRouteDeps = { keys: keyService, keyStore, clock, defaultRpm: () => runtime.config.rate_limits.default_rpm, usage: billingSystem.keyUsage };
-  apiRoutes.push(keyRoutes(keyRouteDeps), openRouterKeyRoutes(keyRouteDeps), adminAccountRoutes(accounts));
+  apiRoutes.push(keyRoutes(keyRouteDeps), openRouterKeyRoutes(keyRouteDeps), seedKeyApiRoutes(keyRouteDeps), adminAccountRoutes(accounts));
   // Metrics (own registry per gateway), HTTP observers, GET /metrics, per-key rate limits.
   const observers: RequestHandler[] = [];
   const metricsRegistry = createMetricsRegistry();
@@ -212,7 +214,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     loaded = next;
     runtime = nextRuntime;
     keyring.setAdminKeys(next.config.auth.admin_keys);
-    keyStore.setPrefix(next.config.auth.key_prefix);
+    keyStore.setPrefix(next.config.auth.key_prefix, next.config.auth.public_key_prefix);
     breakers.configure(next.config.routing.circuit_breaker);
     app.set('trust proxy', next.config.server.trust_proxy);
     logger.info({ event: 'reloaded', models: runtime.models.size }, 'configuration reloaded');
