@@ -53,5 +53,6 @@ export function encodeOpenAIChatResult(result: ChatResult, meta: OpenAIResultMet
       },
     ],
     usage: encodeOpenAIUsage(result.usage),
+    system_fingerprint: null,
   };
 }

@@ -71,6 +71,8 @@ export interface OpenAIChatCompletion {
     finish_reason: OpenAIFinishReason;
   }[];
   usage: OpenAIUsage;
+  /** Always present (null): OpenRouter's SDK requires the field in a non-streamed completion. */
+  system_fingerprint: null;
 }
 
 export interface OpenAIChunkToolCall {
