@@ -32,6 +32,11 @@ export interface PluginContext {
   readonly secrets: SecretResolver;
   /** Verifies Switchboard API keys (for auth schemes that accept them). */
   readonly keyring: KeyVerifier;
+  /**
+   * The name YAML gives this instance (a provider's `name`), for messages a user reads: errors
+   * say "Provider openai-eu …", not the plugin type. Absent where an instance has no name.
+   */
+  readonly instanceName?: string;
 }
 
 export interface KeyVerifier {

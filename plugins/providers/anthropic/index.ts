@@ -18,9 +18,10 @@ export interface AnthropicOptions {
   headers?: Record<string, string>;
 }
 
-const PROVIDER = 'anthropic';
+const PROVIDER_TYPE = 'anthropic';
 
 function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: PluginContext): Provider {
+  const provider = ctx.instanceName ?? PROVIDER_TYPE;
   const base = options.base_url.replace(/\/+$/, '');
   const url = base.endsWith('/v1') ? `${base}/messages` : `${base}/v1/messages`;
 
@@ -44,18 +45,18 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
       body: JSON.stringify(body),
       signal: call.signal,
       timeoutMs: options.timeout_ms,
-      provider: PROVIDER,
+      provider,
     });
     if (res.status < 200 || res.status >= 300) {
       const text = await res.text().catch(() => '');
-      throw mapAnthropicHttpError(PROVIDER, res.status, text);
+      throw mapAnthropicHttpError(provider, res.status, text);
     }
     return { res, warnings };
   }
 
   async function* streamBatches(req: ChatRequest, call: CallContext): AsyncGenerator<StreamEvent[]> {
     const { res, warnings } = await send(req, true, call);
-    const decoder = createAnthropicStreamDecoder({ provider: PROVIDER, warnings });
+    const decoder = createAnthropicStreamDecoder({ provider, warnings });
     const relay = (events: readonly StreamEvent[], out: StreamEvent[]) => {
       for (const ev of events) {
         if (ev.type === 'error') throw ev.error;
@@ -70,7 +71,7 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
   }
 
   return {
-    name: PROVIDER,
+    name: provider,
     capabilities: { streaming: true, tools: true, images: true, nativeFormat: 'anthropic' },
 
     async chat(req, call): Promise<ChatResult> {
@@ -80,12 +81,12 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
       try {
         json = JSON.parse(text);
       } catch (err) {
-        throw new GatewayError('upstream_bad_response', `Provider ${PROVIDER} answered with a body that is not JSON`, {
-          provider: PROVIDER,
+        throw new GatewayError('upstream_bad_response', `Provider ${provider} answered with a body that is not JSON`, {
+          provider,
           cause: err,
         });
       }
-      const result = decodeAnthropicMessage(json, PROVIDER);
+      const result = decodeAnthropicMessage(json, provider);
       return warnings.length > 0 ? { ...result, warnings } : result;
     },
 
