@@ -47,6 +47,7 @@ import { createHttpClient } from '../upstream/http-client.js';
 import { createSecretResolver } from '../vault/secret-resolver.js';
 import { VaultStore } from '../vault/vault-store.js';
 import { adminVaultRoutes } from './routes/admin-vault.js';
+import { Drain } from './drain.js';
 
 export interface StartOptions {
   readonly configPath?: string;
@@ -220,18 +221,18 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     logger.info({ event: 'reloaded', models: runtime.models.size }, 'configuration reloaded');
   }
 
-  let draining = false;
+  const drain = new Drain();
   const gateway: GatewayDeps = { runtime: () => runtime, breakers, billing, telemetry: combineTelemetry(NO_TELEMETRY, ...telemetry), clock, logger };
   const startedAt = clock();
   const app = createApp({
     gateway,
     db: database.db,
     keyStore,
-    isDraining: () => draining,
+    isDraining: () => drain.isDraining,
     startedAt,
     publicRouters,
     apiRoutes,
-    observers,
+    observers: [drain.middleware, ...observers],
     afterAuth: (principal, res) => {
       for (const hook of afterAuth) hook(principal, res);
     },
@@ -271,14 +272,24 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     runtime: () => runtime,
     reload: () => reloadConfig(),
     async close() {
-      draining = true;
       clearInterval(flushTimer);
       const timeout = runtime.config.server.shutdown_timeout_ms;
+      const startedClosing = clock();
+      // The listener stays open while in-flight requests finish, so /readyz can say 503.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeout);
+        timer.unref();
+        void drain.drained().then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      const left = Math.max(0, timeout - (clock() - startedClosing));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.closeAllConnections();
           resolve();
-        }, timeout);
+        }, left);
         timer.unref();
         // Connections that finish their last response while draining become idle; close them promptly.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);

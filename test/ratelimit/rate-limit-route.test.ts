@@ -66,7 +66,9 @@ describe('rate limits through the real server (default_rpm: 5)', () => {
   });
 
   it('never limits an admin key on /api/admin/* (an operator cannot lock themselves out), elsewhere it counts', async () => {
-    const admin = (await server.gateway.keyStore.create({ accountId: DEFAULT_ACCOUNT, name: 'ops', scopes: ['chat', 'read', 'keys', 'admin'], rateLimitRpm: 2 })).key;
+    const admin = (
+      await server.gateway.keyStore.create({ accountId: DEFAULT_ACCOUNT, name: 'ops', scopes: ['chat', 'read', 'keys', 'admin'], rateLimitRpm: 2 })
+    ).key;
     for (let i = 0; i < 6; i++) {
       const res = await fetch(`${server.url}/api/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
       expect(res.status, `reload #${i + 1}`).toBe(200);
