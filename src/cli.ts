@@ -12,7 +12,7 @@ import { KeyStore } from './keys/key-store.js';
 import { MAX_KEY_NAME } from './keys/key-input.js';
 import { KeyService, OPERATOR } from './keys/key-service.js';
 import { AccountService, parseAccountName } from './accounts/account-service.js';
-import { DEFAULT_ACCOUNT, Keyring } from './keys/keyring.js';
+import { DEFAULT_ACCOUNT } from './keys/keyring.js';
 import type { Scope } from './plugins/types.js';
 import { rotateMasterKey } from './vault/rotate-master.js';
 
@@ -52,19 +52,9 @@ async function withDatabase<T>(configFile: string | undefined, work: (db: Databa
 
 async function checkConfig(file: string | undefined): Promise<void> {
   const path = await resolveConfigPath(process.env, process.cwd(), file);
-  const loaded = await loadConfig(path);
   // Loaded on demand: the operator commands answer without importing the server's HTTP stack.
-  const [{ buildRuntime }, { createHttpClient }, { createLogger }, { createSecretResolver, NO_SECRETS }] = await Promise.all([
-    import('./gateway/runtime.js'),
-    import('./upstream/http-client.js'),
-    import('./logging/logger.js'),
-    import('./vault/secret-resolver.js'),
-  ]);
-  const http = createHttpClient();
-  const logger = createLogger('silent');
-  const keyring = new Keyring(new KeyStore(openDatabase('sqlite::memory:').db, { prefix: loaded.config.auth.key_prefix, clock: Date.now }), Date.now);
-  await buildRuntime(loaded, { logger, clock: Date.now, random: Math.random, http, secrets: createSecretResolver(() => NO_SECRETS), keyring });
-  await http.close();
+  const { checkConfigFile } = await import('./config/check.js');
+  const loaded = await checkConfigFile(path, process.env, process.cwd());
   out(`${path}: OK (${loaded.config.providers.length} providers, ${loaded.config.models.length} models)`);
 }
 

@@ -69,7 +69,7 @@ function applyEnvOverrides(config: Record<string, Record<string, unknown>>, env:
 }
 
 /** Validates a parsed (not yet interpolated) YAML tree against the registry's schema. */
-export function validateConfig(raw: unknown, registry: PluginRegistry, env: NodeJS.ProcessEnv): { config?: Config; errors: string[] } {
+export function validateConfig(raw: unknown, registry: PluginRegistry, env: NodeJS.ProcessEnv): { config?: Config; tree?: object; errors: string[] } {
   const interpolated = interpolateEnv(raw, env);
   const errors = [...interpolated.errors];
   const tree = interpolated.value;
@@ -86,7 +86,8 @@ export function validateConfig(raw: unknown, registry: PluginRegistry, env: Node
   addFormats(ajv);
   const validate = ajv.compile(buildConfigSchema(registry));
   if (!validate(tree)) errors.push(...formatAjvErrors(validate.errors ?? []));
-  if (errors.length > 0) return { errors };
+  // Report the cross-reference mistakes in the same pass (best effort on a tree that failed the schema).
+  if (errors.length > 0) return { tree, errors: [...errors, ...referencesOfInvalidTree(tree)] };
 
   applyEnvOverrides(tree as Record<string, Record<string, unknown>>, env, errors);
   const config = tree as unknown as Config;
@@ -107,10 +108,32 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv = process.
 
   const pluginsDir = readPluginsDir(interpolateEnv(parsed.value, env).value);
   const { registry, errors: pluginErrors } = await loadPlugins(pluginsDir, cwd);
-  const { config, errors } = validateConfig(parsed.value, registry, env);
+  const { config, tree, errors } = validateConfig(parsed.value, registry, env);
   const all = [...pluginErrors, ...errors];
-  if (all.length > 0 || !config) throw new ConfigError(all, path);
+  if (all.length > 0 || !config) throw new InvalidConfigError(all, path, tree === undefined ? undefined : { config: tree as Config, registry });
   return { config, registry, path };
+}
+
+/**
+ * A ConfigError that keeps the (defaulted, invalid) tree, so a caller can also instantiate the
+ * plugins and list their option errors in the same report (check-config, start).
+ */
+export class InvalidConfigError extends ConfigError {
+  constructor(
+    errors: readonly string[],
+    source: string,
+    readonly partial: Pick<LoadedConfig, 'config' | 'registry'> | undefined,
+  ) {
+    super(errors, source);
+  }
+}
+
+function referencesOfInvalidTree(tree: object): string[] {
+  try {
+    return checkReferences(tree as Config);
+  } catch {
+    return []; // a section too malformed to cross-check: its schema errors say what is wrong
+  }
 }
 
 function readPluginsDir(tree: unknown): string {

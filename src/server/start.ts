@@ -23,6 +23,7 @@ import { startJobs } from '../jobs/scheduler.js';
 import type { Kysely } from 'kysely';
 import { embeddingsRoutes } from './routes/embeddings.js';
 import { ConfigError } from '../config/errors.js';
+import { withPluginErrors } from '../config/check.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -90,7 +91,10 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const clock = options.clock ?? (() => performance.timeOrigin + performance.now());
   const random = options.random ?? Math.random;
   const configPath = await resolveConfigPath(env, cwd, options.configPath);
-  let loaded: LoadedConfig = await loadConfig(configPath, env, cwd);
+  // An invalid file is reported with the plugins' own option errors too, like check-config does.
+  let loaded: LoadedConfig = await loadConfig(configPath, env, cwd).catch(async (err: unknown) => {
+    throw await withPluginErrors(err);
+  });
   const logger = options.logger ?? createLogger(loaded.config.logging.level);
 
   const database = openDatabase(loaded.config.database.url, cwd);
