@@ -118,7 +118,7 @@ describe('@openrouter/sdk chat against Switchboard', () => {
     if (!('choices' in result)) throw new Error('expected a ChatResult');
     expect(result.object).toBe('chat.completion');
     expect(result.model).toBe('mock-fast');
-    expect(result.systemFingerprint).toBeNull();
+    expect(result.systemFingerprint).toBe('fp_switchboard');
     expect(typeof result.choices[0]?.message.content).toBe('string');
     expect(result.usage?.totalTokens).toBeGreaterThan(0);
   });

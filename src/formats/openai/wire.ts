@@ -71,8 +71,11 @@ export interface OpenAIChatCompletion {
     finish_reason: OpenAIFinishReason;
   }[];
   usage: OpenAIUsage;
-  /** Always present (null): OpenRouter's SDK requires the field in a non-streamed completion. */
-  system_fingerprint: null;
+  /**
+   * Always present: OpenRouter's SDK requires it in a non-streamed completion, and the OpenAI
+   * SDK's type allows only a string (not null), so it is a constant string.
+   */
+  system_fingerprint: string;
 }
 
 export interface OpenAIChunkToolCall {
