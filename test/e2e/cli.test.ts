@@ -84,7 +84,7 @@ describe('npx switchboard', () => {
     if (loadavg()[0]! <= cpus().length) expect(Math.min(...runs.map((r) => r.ms))).toBeLessThan(2000);
   });
 
-  it('recovers admin access: keys create --admin prints a key the server accepts for /api/admin/*', async () => {
+  it('recovers admin access: keys create --admin prints a key the server accepts; the example routes auto through the bandit', async () => {
     const run = cli(['keys', 'create', '--admin', '--name', 'recovery']);
     expect(run.status, run.stderr).toBe(0);
     const key = run.stdout.trim().split('\n').at(-1)!;
@@ -93,6 +93,21 @@ describe('npx switchboard', () => {
     try {
       const res = await fetch(`${gateway.url}/api/admin/accounts`, { headers: { authorization: `Bearer ${key}` } });
       expect(res.status).toBe(200);
+      // The shipped example shows the flagship, offline: auto routes text and code through the bandit.
+      for (const [prompt, category] of [
+        ['Write a python function that reverses a list', 'code'],
+        ['Tell me about the history of Rome', 'text'],
+      ] as const) {
+        const chat = await fetch(`${gateway.url}/api/chat`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: prompt }] }),
+        });
+        const events = (await chat.text()).split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => JSON.parse(e.slice(6)) as Record<string, unknown>);
+        expect(events[0]).toMatchObject({ type: 'meta', category });
+        expect(String(events.find((e) => e['type'] === 'strategy_decision')?.['reason'])).toContain('the bandit policy chose');
+        expect(events.at(-1)).toMatchObject({ type: 'done' });
+      }
     } finally {
       await gateway.close();
     }
