@@ -103,7 +103,10 @@ describe('npx switchboard', () => {
           headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
           body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: prompt }] }),
         });
-        const events = (await chat.text()).split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => JSON.parse(e.slice(6)) as Record<string, unknown>);
+        const events = (await chat.text())
+          .split('\n\n')
+          .filter((e) => e.startsWith('data: '))
+          .map((e) => JSON.parse(e.slice(6)) as Record<string, unknown>);
         expect(events[0]).toMatchObject({ type: 'meta', category });
         expect(String(events.find((e) => e['type'] === 'strategy_decision')?.['reason'])).toContain('the bandit policy chose');
         expect(events.at(-1)).toMatchObject({ type: 'done' });
@@ -120,6 +123,17 @@ describe('npx switchboard', () => {
     const check = cli(['check-config', 'config.yaml']);
     expect(check.status, check.stderr).toBe(0);
     expect(check.stdout).toMatch(/config\.yaml: OK \(\d+ providers, \d+ models\)/);
+    // README "Backup and restore": the online backup one-liner, run from the Switchboard directory.
+    const backup = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `require('better-sqlite3')(${JSON.stringify(join(work, 'data/switchboard.db'))}, { readonly: true }).backup(${JSON.stringify(join(work, 'backup.db'))}).then(() => console.log('backed up'))`,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(backup.stdout, backup.stderr).toBe('backed up\n');
+    expect(readFileSync(join(work, 'backup.db')).subarray(0, 15).toString()).toBe('SQLite format 3');
     writeFileSync(join(work, 'broken.yaml'), 'server: { port: "x" }\n');
     const broken = cli(['check-config', 'broken.yaml']);
     expect(broken.status).toBe(1);
