@@ -50,6 +50,27 @@ describe('creating public keys', () => {
     expect(res.body.data).toMatchObject({ scopes: ['chat'], prefix: expect.stringMatching(/^pk_/), allowed_origins: ['https://other.example.com'] });
   });
 
+  it('can be made and updated through /api/keys too, which shows type and allowed_origins', async () => {
+    const headers = { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' };
+    const res = await fetch(`${server.url}/api/keys`, { method: 'POST', headers, body: JSON.stringify({ type: 'public', allowed_origins: [SITE] }) });
+    const body = (await res.json()) as { key: string; id: string; type: string; scopes: string[]; allowed_origins: string[] };
+    expect(res.status).toBe(201);
+    expect(body).toMatchObject({ type: 'public', scopes: ['chat'], allowed_origins: [SITE] });
+    expect(body.key).toMatch(/^pk_/);
+    const patched = await fetch(`${server.url}/api/keys/${body.id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ allowed_origins: ['https://new.example'] }),
+    });
+    expect(await patched.json()).toMatchObject({ allowed_origins: ['https://new.example'] });
+    expect((await chat(body.key, SITE)).status).toBe(403);
+    expect((await chat(body.key, 'https://new.example')).status).toBe(200);
+    const emptied = await fetch(`${server.url}/api/keys/${body.id}`, { method: 'PATCH', headers, body: JSON.stringify({ allowed_origins: null }) });
+    expect(emptied.status).toBe(400);
+    const secret = await fetch(`${server.url}/api/keys`, { method: 'POST', headers, body: JSON.stringify({ name: 's' }) });
+    expect(await secret.json()).toMatchObject({ type: 'secret', allowed_origins: null });
+  });
+
   it('requires allowed_origins, refuses other scopes, paths and wildcards; a secret key has no origins', async () => {
     for (const body of [
       {},
