@@ -13,10 +13,21 @@ import type { PluginRegistry } from '../plugins/registry.js';
 import { ConfigError, formatAjvErrors } from './errors.js';
 import { interpolateEnv } from './interpolate.js';
 import { buildConfigSchema } from './schema.js';
+import { precompiledValidator } from './precompiled.js';
 import { checkReferences } from './semantic.js';
 import type { Config } from './types.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export const CONFIG_AJV_OPTIONS = { allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true } as const;
+
+/** Compiled at each start or reload unless the build's precompiled validator fits (config/precompiled.ts). */
+export function configSchemaAjv(extra: { readonly code?: { readonly source?: boolean } } = {}): Ajv {
+  // Skipping ajv's code optimizer halves the compile (~0.5 s of a CLI command).
+  const ajv = new Ajv({ ...CONFIG_AJV_OPTIONS, code: { optimize: false, ...extra.code } });
+  addFormats(ajv);
+  return ajv;
+}
 
 export interface LoadedConfig {
   readonly config: Config;
@@ -81,10 +92,8 @@ export function validateConfig(raw: unknown, registry: PluginRegistry, env: Node
     a['admin_keys'] = (a['admin_keys'] as unknown[]).filter((k) => !(typeof k === 'string' && k.trim() === ''));
   }
 
-  // Compiled once per start or reload; skipping ajv's code optimizer halves the compile (~0.5 s of a CLI command).
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true, code: { optimize: false } });
-  addFormats(ajv);
-  const validate = ajv.compile(buildConfigSchema(registry));
+  const schema = buildConfigSchema(registry);
+  const validate = precompiledValidator(schema) ?? configSchemaAjv().compile(schema);
   if (!validate(tree)) errors.push(...formatAjvErrors(validate.errors ?? []));
   // Report the cross-reference mistakes in the same pass (best effort on a tree that failed the schema).
   if (errors.length > 0) return { tree, errors: [...errors, ...referencesOfInvalidTree(tree)] };

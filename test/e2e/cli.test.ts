@@ -3,15 +3,25 @@
  * answers in well under 2 s (it used to compile TypeScript at every start, 10–14 s), and the
  * commands the README prints work: keys create, admin-key recovery, migrate, check-config.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkConfigFile } from '../../src/config/check.js';
+import type { ConfigError } from '../../src/config/errors.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startGateway } from '../../src/server/start.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const THREE_KINDS = `
+server: { port: "eighty", host: 127.0.0.1 }
+auth:
+  schemes: [api-key, { type: jwt, secret: too-short }]
+providers: [{ name: m, type: mock }]
+models: [{ id: a, provider: nowhere }, { id: b, provider: m, pricing: { input_per_1m: -1, output_per_1m: 1 } }]
+billing: { promo_codes: [{ code: X, credits: 1, expires_at: not-a-date }] }
+`;
 let install: string;
 let work: string;
 
@@ -52,6 +62,8 @@ beforeAll(() => {
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(install, 'dist')], {
     stdio: 'inherit',
   });
+  execFileSync(process.execPath, [join(install, 'dist/src/config/write-precompiled.js')], { stdio: 'inherit' });
+  expect(existsSync(join(install, 'dist/config-validator.cjs'))).toBe(true);
   work = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
   cpSync(join(ROOT, 'config.example.yaml'), join(work, 'config.yaml'));
 }, 180_000);
@@ -65,7 +77,7 @@ describe('npx switchboard', () => {
   it('package.json compiles at install time and npm start runs the compiled CLI', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts['prepare']).toBe('npm run build');
-    expect(pkg.scripts['build']).toBe('tsc -p tsconfig.build.json');
+    expect(pkg.scripts['build']).toBe('tsc -p tsconfig.build.json && node dist/src/config/write-precompiled.js');
     expect(pkg.scripts['start']).toBe('node bin/switchboard.js start');
   });
 
@@ -116,7 +128,7 @@ describe('npx switchboard', () => {
     }
   });
 
-  it('migrate and check-config answer as the README shows', () => {
+  it('migrate and check-config answer as the README shows', async () => {
     const migrate = cli(['migrate']);
     expect(migrate.status, migrate.stderr).toBe(0);
     expect(migrate.stdout).toBe('database is up to date\n');
@@ -138,6 +150,46 @@ describe('npx switchboard', () => {
     const broken = cli(['check-config', 'broken.yaml']);
     expect(broken.status).toBe(1);
     expect(broken.stderr).toContain('server.port: must be integer');
+    // The build's precompiled config validator reports exactly what the compiled-at-start one does.
+    writeFileSync(join(work, 'three.yaml'), THREE_KINDS);
+    const three = cli(['check-config', 'three.yaml']);
+    expect(three.status).toBe(1);
+    const listed = three.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('  - '))
+      .map((l) => l.slice(4));
+    const expected = await checkConfigFile(join(work, 'three.yaml'), {}, work).then(
+      () => [],
+      (err: ConfigError) => err.errors,
+    );
+    expect(listed).toEqual(expected);
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('starts the server from dist/ quickly too', async () => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [join(install, 'bin/switchboard.js'), 'start'], {
+      cwd: work,
+      env: { PATH: process.env['PATH'], PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const listening = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line:\n${output}`)), 20_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        output += d.toString();
+        if (/listening on http/.test(output)) {
+          clearTimeout(timer);
+          resolve(performance.now() - started);
+        }
+      });
+      child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).not.toMatch(/TypeScript sources/);
+    if (loadavg()[0]! <= cpus().length) expect(listening).toBeLessThan(2000);
   });
 
   it('says what to do when there is neither dist/ nor a source tree', () => {
