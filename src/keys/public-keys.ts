@@ -9,7 +9,14 @@ import type { KeyType } from './key-record.js';
 export const PUBLIC_KEY_SCOPES: readonly Scope[] = ['chat'];
 
 /** Paths a public key may call (POST; their CORS preflights are answered too). */
-export const PUBLIC_KEY_PATHS: ReadonlySet<string> = new Set(['/v1/chat/completions', '/api/v1/chat/completions', '/v1/messages', '/api/chat']);
+export const PUBLIC_KEY_PATHS: ReadonlySet<string> = new Set([
+  '/v1/chat/completions',
+  '/api/v1/chat/completions',
+  '/v1/messages',
+  '/v1/responses',
+  '/api/v1/responses',
+  '/api/chat',
+]);
 
 const invalid = (message: string) => new GatewayError('request_invalid', message);
 

@@ -116,6 +116,7 @@ describe('using a public key', () => {
       ['POST', '/api/keys'],
       ['GET', '/api/api-keys'],
       ['POST', '/api/route'],
+      ['GET', '/v1/responses/resp_123'],
     ] as const) {
       const res = await fetch(`${server.url}${path}`, {
         method,
@@ -129,7 +130,7 @@ describe('using a public key', () => {
 
 describe('CORS preflights', () => {
   it('are answered for an allowed origin with the Access-Control-Allow-* headers', async () => {
-    for (const path of ['/v1/chat/completions', '/api/chat', '/v1/messages', '/api/v1/chat/completions']) {
+    for (const path of ['/v1/chat/completions', '/api/chat', '/v1/messages', '/api/v1/chat/completions', '/v1/responses']) {
       const res = await preflight(SITE, path, 'Authorization, Content-Type, X-Stainless-Os');
       expect(res.status, path).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBe(SITE);
