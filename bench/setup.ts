@@ -117,6 +117,8 @@ function buildDist(): void {
     // tsc still emits when some file has a type error (e.g. work in progress elsewhere).
     if (!existsSync(join(ROOT, 'dist/src/cli.js'))) throw new Error('building dist/ failed');
   }
+  // The precompiled config validator, as `npm run build` writes it.
+  execFileSync(process.execPath, [join(ROOT, 'dist/src/config/write-precompiled.js')], { cwd: ROOT, stdio: 'ignore' });
 }
 
 export async function startProcesses(dir: string, options: { profileDir?: string; allocProfile?: string; dist?: boolean } = {}): Promise<Processes> {

@@ -13,6 +13,8 @@ import type { Principal } from './plugins/types.js';
 import { errorHandler, notFound } from './server/error-handler.js';
 import { authenticate, requireScope } from './server/middleware/authenticate.js';
 import { jsonBody } from './server/middleware/json-body.js';
+import { corsPreflight } from './server/middleware/public-keys.js';
+import { PUBLIC_KEY_PATHS } from './keys/public-keys.js';
 import { requestId } from './server/middleware/request-id.js';
 import { requestLog } from './logging/request-log.js';
 import { chatRoute } from './server/routes/chat-route.js';
@@ -63,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
 
   // The completion routes come first: they are most of the traffic, and every layer a request
   // passes costs a match (and a nested router a dispatch of its own).
+  app.options([...PUBLIC_KEY_PATHS], corsPreflight(deps.keyStore));
   app.post('/v1/chat/completions', auth, requireScope('chat'), body, chatRoute(openaiFormat, gateway));
   app.post('/api/v1/chat/completions', auth, requireScope('chat'), body, chatRoute(openrouterFormat, gateway));
   app.post('/v1/messages', auth, requireScope('chat'), body, chatRoute(anthropicFormat, gateway));

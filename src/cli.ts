@@ -7,19 +7,14 @@ import { ConfigError } from './config/errors.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from './config/load.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
-import { buildRuntime } from './gateway/runtime.js';
 import { ALL_SCOPES, DEFAULT_SCOPES } from './keys/key-record.js';
 import { KeyStore } from './keys/key-store.js';
 import { MAX_KEY_NAME } from './keys/key-input.js';
 import { KeyService, OPERATOR } from './keys/key-service.js';
 import { AccountService, parseAccountName } from './accounts/account-service.js';
-import { DEFAULT_ACCOUNT, Keyring } from './keys/keyring.js';
-import { createLogger } from './logging/logger.js';
-import { main } from './main.js';
+import { DEFAULT_ACCOUNT } from './keys/keyring.js';
 import type { Scope } from './plugins/types.js';
-import { createHttpClient } from './upstream/http-client.js';
 import { rotateMasterKey } from './vault/rotate-master.js';
-import { createSecretResolver, NO_SECRETS } from './vault/secret-resolver.js';
 
 const USAGE = `Usage: switchboard <command> [options]
 
@@ -57,12 +52,9 @@ async function withDatabase<T>(configFile: string | undefined, work: (db: Databa
 
 async function checkConfig(file: string | undefined): Promise<void> {
   const path = await resolveConfigPath(process.env, process.cwd(), file);
-  const loaded = await loadConfig(path);
-  const http = createHttpClient();
-  const logger = createLogger('silent');
-  const keyring = new Keyring(new KeyStore(openDatabase('sqlite::memory:').db, { prefix: loaded.config.auth.key_prefix, clock: Date.now }), Date.now);
-  await buildRuntime(loaded, { logger, clock: Date.now, random: Math.random, http, secrets: createSecretResolver(() => NO_SECRETS), keyring });
-  await http.close();
+  // Loaded on demand: the operator commands answer without importing the server's HTTP stack.
+  const { checkConfigFile } = await import('./config/check.js');
+  const loaded = await checkConfigFile(path, process.env, process.cwd());
   out(`${path}: OK (${loaded.config.providers.length} providers, ${loaded.config.models.length} models)`);
 }
 
@@ -97,7 +89,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
 
   switch (command) {
     case 'start':
-      return main();
+      return (await import('./main.js')).main();
     case 'check-config':
       return checkConfig(sub ?? values.config);
     case 'migrate':

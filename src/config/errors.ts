@@ -3,10 +3,12 @@ import type { ErrorObject } from 'ajv';
 
 export class ConfigError extends Error {
   readonly errors: readonly string[];
+  readonly source: string | undefined;
   constructor(errors: readonly string[], source?: string) {
     super(`Invalid configuration${source ? ` in ${source}` : ''}:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
     this.name = 'ConfigError';
     this.errors = errors;
+    this.source = source;
   }
 }
 

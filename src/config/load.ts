@@ -13,10 +13,21 @@ import type { PluginRegistry } from '../plugins/registry.js';
 import { ConfigError, formatAjvErrors } from './errors.js';
 import { interpolateEnv } from './interpolate.js';
 import { buildConfigSchema } from './schema.js';
+import { precompiledValidator } from './precompiled.js';
 import { checkReferences } from './semantic.js';
 import type { Config } from './types.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export const CONFIG_AJV_OPTIONS = { allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true } as const;
+
+/** Compiled at each start or reload unless the build's precompiled validator fits (config/precompiled.ts). */
+export function configSchemaAjv(extra: { readonly code?: { readonly source?: boolean } } = {}): Ajv {
+  // Skipping ajv's code optimizer halves the compile (~0.5 s of a CLI command).
+  const ajv = new Ajv({ ...CONFIG_AJV_OPTIONS, code: { optimize: false, ...extra.code } });
+  addFormats(ajv);
+  return ajv;
+}
 
 export interface LoadedConfig {
   readonly config: Config;
@@ -69,7 +80,7 @@ function applyEnvOverrides(config: Record<string, Record<string, unknown>>, env:
 }
 
 /** Validates a parsed (not yet interpolated) YAML tree against the registry's schema. */
-export function validateConfig(raw: unknown, registry: PluginRegistry, env: NodeJS.ProcessEnv): { config?: Config; errors: string[] } {
+export function validateConfig(raw: unknown, registry: PluginRegistry, env: NodeJS.ProcessEnv): { config?: Config; tree?: object; errors: string[] } {
   const interpolated = interpolateEnv(raw, env);
   const errors = [...interpolated.errors];
   const tree = interpolated.value;
@@ -81,11 +92,11 @@ export function validateConfig(raw: unknown, registry: PluginRegistry, env: Node
     a['admin_keys'] = (a['admin_keys'] as unknown[]).filter((k) => !(typeof k === 'string' && k.trim() === ''));
   }
 
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
-  addFormats(ajv);
-  const validate = ajv.compile(buildConfigSchema(registry));
+  const schema = buildConfigSchema(registry);
+  const validate = precompiledValidator(schema) ?? configSchemaAjv().compile(schema);
   if (!validate(tree)) errors.push(...formatAjvErrors(validate.errors ?? []));
-  if (errors.length > 0) return { errors };
+  // Report the cross-reference mistakes in the same pass (best effort on a tree that failed the schema).
+  if (errors.length > 0) return { tree, errors: [...errors, ...referencesOfInvalidTree(tree)] };
 
   applyEnvOverrides(tree as Record<string, Record<string, unknown>>, env, errors);
   const config = tree as unknown as Config;
@@ -106,10 +117,32 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv = process.
 
   const pluginsDir = readPluginsDir(interpolateEnv(parsed.value, env).value);
   const { registry, errors: pluginErrors } = await loadPlugins(pluginsDir, cwd);
-  const { config, errors } = validateConfig(parsed.value, registry, env);
+  const { config, tree, errors } = validateConfig(parsed.value, registry, env);
   const all = [...pluginErrors, ...errors];
-  if (all.length > 0 || !config) throw new ConfigError(all, path);
+  if (all.length > 0 || !config) throw new InvalidConfigError(all, path, tree === undefined ? undefined : { config: tree as Config, registry });
   return { config, registry, path };
+}
+
+/**
+ * A ConfigError that keeps the (defaulted, invalid) tree, so a caller can also instantiate the
+ * plugins and list their option errors in the same report (check-config, start).
+ */
+export class InvalidConfigError extends ConfigError {
+  constructor(
+    errors: readonly string[],
+    source: string,
+    readonly partial: Pick<LoadedConfig, 'config' | 'registry'> | undefined,
+  ) {
+    super(errors, source);
+  }
+}
+
+function referencesOfInvalidTree(tree: object): string[] {
+  try {
+    return checkReferences(tree as Config);
+  } catch {
+    return []; // a section too malformed to cross-check: its schema errors say what is wrong
+  }
 }
 
 function readPluginsDir(tree: unknown): string {

@@ -76,6 +76,10 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
       }),
       auth: obj('Client authentication.', {
         key_prefix: str('Prefix of generated API keys.', { pattern: '^[a-z0-9_]{1,16}$', default: 'bkb_' }),
+        public_key_prefix: str('Prefix of generated public (browser-safe) keys; must differ from key_prefix.', {
+          pattern: '^[a-z0-9_]{1,16}$',
+          default: 'pk_',
+        }),
         admin_keys: {
           type: 'array',
           description: 'Admin API keys accepted in addition to those in the database; empty entries are ignored.',
@@ -94,6 +98,7 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
       rate_limits: obj('Per-key rate limits.', {
         default_rpm: int('Requests per minute per key unless the key overrides it.', { minimum: 1, default: 60 }),
         default_tpm: { type: ['integer', 'null'], minimum: 1, description: 'Tokens per minute per key (null: no token limit).', default: null },
+        public_rpm: int('Requests per minute per public (browser-safe) key unless the key overrides it.', { minimum: 1, default: 10 }),
       }),
       billing: obj('Credits and pricing.', {
         overhead: num('Fraction added to the provider cost (0.025 = 2.5%).', { minimum: 0, maximum: 10, default: 0.025 }),

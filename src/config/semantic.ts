@@ -1,8 +1,13 @@
 /** Cross-references the schema cannot express: names that must exist, ids that must be unique. */
+import { databaseUrlProblem } from '../db/url.js';
 import type { Config } from './types.js';
 
 export function checkReferences(config: Config): string[] {
   const errors: string[] = [];
+  const databaseProblem = databaseUrlProblem(config.database.url);
+  if (databaseProblem) errors.push(`database.url: ${databaseProblem}`);
+  if (config.auth.public_key_prefix === config.auth.key_prefix)
+    errors.push('auth.public_key_prefix: must differ from auth.key_prefix, so a public key can never pass for a secret one');
   const providers = new Set<string>();
   config.providers.forEach((p, i) => {
     if (providers.has(p.name)) errors.push(`providers.${i}.name: duplicate provider name "${p.name}"`);

@@ -57,11 +57,12 @@ export interface Config {
   readonly database: { readonly url: string };
   readonly auth: {
     readonly key_prefix: string;
+    readonly public_key_prefix: string;
     readonly admin_keys: readonly string[];
     readonly schemes: readonly (string | PluginInstanceConfig)[];
     readonly max_keys_per_account: number;
   };
-  readonly rate_limits: { readonly default_rpm: number; readonly default_tpm: number | null };
+  readonly rate_limits: { readonly default_rpm: number; readonly default_tpm: number | null; readonly public_rpm: number };
   readonly billing: {
     readonly overhead: number;
     readonly promo_codes: readonly PromoCodeConfig[];

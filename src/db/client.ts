@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
+import { databaseUrlProblem } from './url.js';
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -17,7 +18,8 @@ export interface DatabaseHandle {
 }
 
 export function sqlitePathOf(url: string, cwd: string): string {
-  if (!url.startsWith('sqlite:')) throw new Error(`database.url: unsupported database "${url.split(':')[0]}" (only sqlite: is available in this version)`);
+  const problem = databaseUrlProblem(url);
+  if (problem) throw new Error(`database.url: ${problem}`);
   const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
   if (path === ':memory:' || path === '') return ':memory:';
   return resolve(cwd, path);

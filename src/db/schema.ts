@@ -30,6 +30,10 @@ export interface ApiKeysTable {
   updated_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** `secret` (default) or `public` (browser-safe: completion routes only, from allowed origins). */
+  type: Generated<string>;
+  /** JSON array of origins a public key may be used from; null for secret keys. */
+  allowed_origins: string | null;
 }
 
 /** One encrypted vault entry (AES-256-GCM; base64 columns). The plaintext is never stored. */

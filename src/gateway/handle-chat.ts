@@ -4,7 +4,7 @@
  * The core owns usage: billing, telemetry and the policy read the canonical finish here, once.
  */
 import { chargeMicros } from '../billing/price.js';
-import { GatewayError, isGatewayError } from '../errors.js';
+import { GatewayError, isGatewayError, type ErrorCode } from '../errors.js';
 import type { ChatRequest, ChatResult, StreamEvent, Usage } from '../formats/canonical.js';
 import { usesCacheControl } from '../formats/unsupported-fields.js';
 import type { CallContext, Logger, Principal, Provider } from '../plugins/types.js';
@@ -33,7 +33,7 @@ export interface ChatCall {
   /** Aborted when the client disconnects. */
   readonly signal: AbortSignal;
   /** Called before each fallback (native SSE tells the client). */
-  readonly onFallback?: (from: string, to: string) => void;
+  readonly onFallback?: (from: string, to: string, reason: ErrorCode) => void;
 }
 
 export interface ChatOutcome {
@@ -90,8 +90,8 @@ function hooksFor(deps: GatewayDeps, runtime: Runtime, decision: RouteDecision, 
       if (decision.policy === 'explicit' || !error.retryable) return;
       runtime.policies.get(decision.policy)?.observe?.({ category: decision.category, modelId: model.id, ok: false, latencyMs, costUsd: 0 });
     },
-    onFallback(from: ResolvedModel, to: ResolvedModel) {
-      call.onFallback?.(from.id, to.id);
+    onFallback(from: ResolvedModel, to: ResolvedModel, error: GatewayError) {
+      call.onFallback?.(from.id, to.id, error.code);
     },
   };
 }

@@ -80,7 +80,8 @@ export async function buildRuntime(loaded: Pick<LoadedConfig, 'config' | 'regist
 
   const providers = new Map<string, Provider>();
   for (const [i, entry] of config.providers.entries()) {
-    const provider = await instantiate<Provider>(registry, 'provider', entry.type, withoutKeys(entry, ['name', 'type']), ctx, `providers.${i}`, errors);
+    const instanceCtx: PluginContext = { ...ctx, instanceName: entry.name };
+    const provider = await instantiate<Provider>(registry, 'provider', entry.type, withoutKeys(entry, ['name', 'type']), instanceCtx, `providers.${i}`, errors);
     if (provider) providers.set(entry.name, provider);
   }
 

@@ -6,14 +6,15 @@
 import { GatewayError } from '../errors.js';
 import { usdToMicros } from '../billing/price.js';
 import type { Scope } from '../plugins/types.js';
-import { ALL_SCOPES, type LimitReset } from './key-record.js';
+import { ALL_SCOPES, type KeyType, type LimitReset } from './key-record.js';
 import { validateIpEntry } from './ip-allow.js';
+import { MAX_ALLOWED_ORIGINS, normalizeOrigin } from './origin-allow.js';
 
 export const MAX_KEY_NAME = 100;
 export const MAX_EXPIRY_DAYS = 730;
 export const MAX_ALLOWED_IPS = 100;
 const MAX_LIMIT_USD = 1_000_000_000;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 export interface KeyCreateInput {
   readonly name?: string;
@@ -26,6 +27,9 @@ export interface KeyCreateInput {
   readonly rateLimitRpm?: number | null;
   /** Account id or name; admin callers only. */
   readonly account?: string;
+  /** `public`: a browser-safe key (completion routes only, from allowedOrigins). */
+  readonly type?: KeyType;
+  readonly allowedOrigins?: readonly string[] | null;
 }
 
 export interface KeyPatch {
@@ -37,26 +41,27 @@ export interface KeyPatch {
   readonly expiresAt?: string | null;
   readonly allowedIps?: readonly string[] | null;
   readonly rateLimitRpm?: number | null;
+  readonly allowedOrigins?: readonly string[] | null;
 }
 
-type Fields = Record<string, unknown>;
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type Fields = Record<string, unknown>;
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const invalid = (message: string) => new GatewayError('request_invalid', message);
+export const invalid = (message: string) => new GatewayError('request_invalid', message);
 
-function bodyObject(body: unknown): Fields {
+export function bodyObject(body: unknown): Fields {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw invalid('The request body must be a JSON object');
   return body as Fields;
 }
 
-function rejectUnknown(fields: Fields, allowed: readonly string[]): void {
+export function rejectUnknown(fields: Fields, allowed: readonly string[]): void {
   for (const name of Object.keys(fields)) {
     if (!allowed.includes(name)) throw invalid(`${name.length <= 40 ? name : 'a field'}: unknown field (allowed: ${allowed.join(', ')})`);
   }
 }
 
-function parseName(value: unknown): string {
+export function parseName(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') throw invalid('name: must be a non-empty string');
   if (value.length > MAX_KEY_NAME) throw invalid(`name: at most ${MAX_KEY_NAME} characters`);
   return value.trim();
@@ -104,7 +109,7 @@ function parseExpiresInDays(value: unknown, now: number): string {
   return new Date(now + value * DAY_MS).toISOString();
 }
 
-function parseAllowedIps(value: unknown): string[] | null {
+export function parseAllowedIps(value: unknown): string[] | null {
   if (value === null) return null;
   if (!Array.isArray(value)) throw invalid('allowed_ips: must be an array of IP addresses or CIDRs, or null');
   if (value.length > MAX_ALLOWED_IPS) throw invalid(`allowed_ips: at most ${MAX_ALLOWED_IPS} entries`);
@@ -118,7 +123,26 @@ function parseAllowedIps(value: unknown): string[] | null {
   return entries.length === 0 ? null : entries;
 }
 
-function parseMode(value: unknown): 'live' | 'test' {
+export function parseAllowedOrigins(value: unknown): string[] | null {
+  if (value === null) return null;
+  if (!Array.isArray(value)) throw invalid('allowed_origins: must be an array of origins (e.g. ["https://app.example.com"]), or null');
+  if (value.length > MAX_ALLOWED_ORIGINS) throw invalid(`allowed_origins: at most ${MAX_ALLOWED_ORIGINS} entries`);
+  const origins: string[] = [];
+  for (const entry of value) {
+    if (typeof entry !== 'string') throw invalid('allowed_origins: every entry must be a string');
+    const parsed = normalizeOrigin(entry);
+    if ('problem' in parsed) throw invalid(`allowed_origins: ${parsed.problem}`);
+    if (!origins.includes(parsed.origin)) origins.push(parsed.origin);
+  }
+  return origins.length === 0 ? null : origins;
+}
+
+export function parseKeyType(value: unknown): KeyType {
+  if (value === 'secret' || value === 'public') return value;
+  throw invalid('type: must be "secret" or "public"');
+}
+
+export function parseMode(value: unknown): 'live' | 'test' {
   if (value === 'live' || value === 'test') return value;
   throw invalid('mode: must be "live" or "test"');
 }
@@ -135,8 +159,21 @@ function parseBoolean(value: unknown, field: string): boolean {
   return value;
 }
 
-const SEED_CREATE_FIELDS = ['name', 'scopes', 'limit', 'limit_reset', 'expires_in_days', 'expires_at', 'allowed_ips', 'mode', 'rate_limit_rpm', 'account'];
-const SEED_PATCH_FIELDS = ['name', 'disabled', 'limit', 'limit_reset', 'scopes', 'allowed_ips', 'rate_limit_rpm', 'expires_at'];
+const SEED_CREATE_FIELDS = [
+  'name',
+  'scopes',
+  'limit',
+  'limit_reset',
+  'expires_in_days',
+  'expires_at',
+  'allowed_ips',
+  'mode',
+  'rate_limit_rpm',
+  'account',
+  'type',
+  'allowed_origins',
+];
+const SEED_PATCH_FIELDS = ['name', 'disabled', 'limit', 'limit_reset', 'scopes', 'allowed_ips', 'rate_limit_rpm', 'expires_at', 'allowed_origins'];
 
 function parseCommon(f: Fields, now: number, into: Mutable<KeyPatch>): void {
   if (f['name'] !== undefined) into.name = parseName(f['name']);
@@ -146,6 +183,7 @@ function parseCommon(f: Fields, now: number, into: Mutable<KeyPatch>): void {
   if (f['expires_at'] !== undefined) into.expiresAt = parseExpiresAt(f['expires_at'], now);
   if (f['allowed_ips'] !== undefined) into.allowedIps = parseAllowedIps(f['allowed_ips']);
   if (f['rate_limit_rpm'] !== undefined) into.rateLimitRpm = parseRpm(f['rate_limit_rpm']);
+  if (f['allowed_origins'] !== undefined) into.allowedOrigins = parseAllowedOrigins(f['allowed_origins']);
 }
 
 /** POST /api/keys */
@@ -159,6 +197,7 @@ export function parseSeedCreate(body: unknown, now: number): KeyCreateInput {
     out.expiresAt = parseExpiresInDays(f['expires_in_days'], now);
   }
   if (f['mode'] !== undefined) out.mode = parseMode(f['mode']);
+  if (f['type'] !== undefined) out.type = parseKeyType(f['type']);
   if (f['account'] !== undefined) {
     if (typeof f['account'] !== 'string' || f['account'] === '' || f['account'].length > 100) throw invalid('account: must be an account id or name');
     out.account = f['account'];

@@ -6,6 +6,8 @@ import type { Scope } from '../plugins/types.js';
 export const ALL_SCOPES: readonly Scope[] = ['chat', 'read', 'keys', 'admin'];
 export const DEFAULT_SCOPES: readonly Scope[] = ['chat', 'read'];
 export type LimitReset = 'daily' | 'weekly' | 'monthly';
+/** `public` keys are browser-safe: completion routes only, from their allowed origins (SPEC §10). */
+export type KeyType = 'secret' | 'public';
 
 export interface KeyRecord {
   readonly id: string;
@@ -25,9 +27,13 @@ export interface KeyRecord {
   readonly updatedAt: string;
   readonly lastUsedAt: string | null;
   readonly revokedAt: string | null;
+  readonly type: KeyType;
+  /** Origins (scheme://host[:port]) a public key may be used from; null for secret keys. */
+  readonly allowedOrigins: readonly string[] | null;
 }
 
-function parseJsonArray(text: string | null): string[] | null {
+/** A JSON array column of strings; null (or anything malformed) → null. */
+export function parseJsonArray(text: string | null): string[] | null {
   if (text === null) return null;
   try {
     const value: unknown = JSON.parse(text);
@@ -56,5 +62,7 @@ export function keyFromRow(row: Selectable<ApiKeysTable>): KeyRecord {
     updatedAt: row.updated_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
+    type: row.type === 'public' ? 'public' : 'secret',
+    allowedOrigins: parseJsonArray(row.allowed_origins ?? null),
   };
 }

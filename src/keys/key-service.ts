@@ -13,6 +13,7 @@ import type { KeyCreateInput, KeyPatch } from './key-input.js';
 import { ALL_SCOPES, DEFAULT_SCOPES, keyFromRow, type KeyRecord } from './key-record.js';
 import type { KeyStore } from './key-store.js';
 import { DEFAULT_ACCOUNT, INVALID_KEY } from './keyring.js';
+import { assertKeyTypeFields, PUBLIC_KEY_SCOPES } from './public-keys.js';
 
 /** Who is asking: a Principal satisfies this. */
 export interface KeyCaller {
@@ -94,8 +95,11 @@ export class KeyService {
       }
     }
     const limitMicros = input.limitMicros !== undefined ? input.limitMicros : (bounds?.limitMicros ?? null);
+    const type = input.type ?? 'secret';
+    const scopes = input.scopes ?? (type === 'public' ? PUBLIC_KEY_SCOPES : defaultScopes(bounds));
+    assertKeyTypeFields(type, scopes, input.allowedOrigins);
     const fields = {
-      scopes: input.scopes ?? defaultScopes(bounds),
+      scopes,
       mode: input.mode ?? bounds?.mode ?? 'live',
       limitMicros,
       limitReset: input.limitReset !== undefined ? input.limitReset : input.limitMicros === undefined ? (bounds?.limitReset ?? null) : null,
@@ -110,7 +114,7 @@ export class KeyService {
       const max = this.deps.maxKeysPerAccount();
       if (active >= max)
         throw new GatewayError('conflict', `This account already has ${active} active API keys (auth.max_keys_per_account is ${max}); revoke one first`);
-      return this.deps.keyStore.create({ accountId, name: input.name ?? 'API key', ...fields });
+      return this.deps.keyStore.create({ accountId, name: input.name ?? 'API key', ...fields, type, allowedOrigins: input.allowedOrigins ?? null });
     };
     const result = this.createQueue.then(run, run);
     this.createQueue = result.catch(() => undefined);
@@ -156,6 +160,9 @@ export class KeyService {
 
   async update(caller: KeyCaller, id: string, patch: KeyPatch): Promise<KeyRecord> {
     const target = await this.get(caller, id);
+    if (patch.scopes !== undefined || patch.allowedOrigins !== undefined) {
+      assertKeyTypeFields(target.type, patch.scopes ?? target.scopes, patch.allowedOrigins !== undefined ? patch.allowedOrigins : target.allowedOrigins);
+    }
     const bounds = await this.boundsOf(caller);
     if (bounds) {
       assertManageable(bounds, target);
@@ -180,6 +187,7 @@ export class KeyService {
     if (patch.rateLimitRpm !== undefined) set.rate_limit_rpm = patch.rateLimitRpm;
     if (patch.expiresAt !== undefined) set.expires_at = patch.expiresAt;
     if (patch.allowedIps !== undefined) set.allowed_ips = patch.allowedIps === null ? null : JSON.stringify(patch.allowedIps);
+    if (patch.allowedOrigins !== undefined) set.allowed_origins = patch.allowedOrigins === null ? null : JSON.stringify(patch.allowedOrigins);
     return this.write(target, set);
   }
 

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Scope } from '../plugins/types.js';
 import { generateApiKey, hashApiKey, keyLabel } from './api-key.js';
-import { keyFromRow, type KeyRecord, type LimitReset } from './key-record.js';
+import { keyFromRow, parseJsonArray, type KeyRecord, type KeyType, type LimitReset } from './key-record.js';
 
 export interface NewKey {
   readonly accountId: string;
@@ -20,10 +20,14 @@ export interface NewKey {
   readonly rateLimitRpm?: number | null;
   readonly limitMicros?: number | null;
   readonly limitReset?: LimitReset | null;
+  readonly type?: KeyType;
+  readonly allowedOrigins?: readonly string[] | null;
 }
 
 export interface KeyStoreOptions {
   readonly prefix: string;
+  /** Prefix of public (browser-safe) keys; default `pk_`. */
+  readonly publicPrefix?: string;
   readonly clock: () => number;
   /** Returns a number that changes when another connection wrote to the database. */
   readonly dataVersion?: () => number;
@@ -38,20 +42,50 @@ export class KeyStore {
   private lastDataVersion: number | undefined;
   private lastCheckAt = -Infinity;
   private prefix: string;
+  private publicPrefix: string;
+  /** Every origin some active public key allows (for CORS preflights, which carry no key). */
+  private publicOrigins: Promise<ReadonlySet<string>> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: KeyStoreOptions,
   ) {
     this.prefix = options.prefix;
+    this.publicPrefix = options.publicPrefix ?? 'pk_';
   }
 
   get keyPrefix(): string {
     return this.prefix;
   }
 
-  setPrefix(prefix: string): void {
+  get publicKeyPrefix(): string {
+    return this.publicPrefix;
+  }
+
+  setPrefix(prefix: string, publicPrefix: string = this.publicPrefix): void {
     this.prefix = prefix;
+    this.publicPrefix = publicPrefix;
+  }
+
+  /**
+   * The origins of all active public keys, cached until a key changes (here or, through
+   * data_version, in another process). A preflight carries no key, so it is answered from this.
+   */
+  allowedPublicOrigins(): Promise<ReadonlySet<string>> {
+    this.checkExternalWrites();
+    this.publicOrigins ??= this.db
+      .selectFrom('api_keys')
+      .select(['allowed_origins'])
+      .where('type', '=', 'public')
+      .where('revoked_at', 'is', null)
+      .where('disabled', '=', 0)
+      .execute()
+      .then((rows) => {
+        const origins = new Set<string>();
+        for (const row of rows) for (const origin of parseJsonArray(row.allowed_origins) ?? []) origins.add(origin);
+        return origins;
+      });
+    return this.publicOrigins;
   }
 
   /** Cached lookup; a miss reads the database (parameterized, by hash). */
@@ -89,14 +123,16 @@ export class KeyStore {
   }
 
   async create(input: NewKey): Promise<{ key: string; record: KeyRecord }> {
-    const key = generateApiKey(this.prefix);
+    const type = input.type ?? 'secret';
+    const prefix = type === 'public' ? this.publicPrefix : this.prefix;
+    const key = generateApiKey(prefix);
     const now = new Date(this.options.clock()).toISOString();
     const row = {
       id: randomUUID(),
       account_id: input.accountId,
       name: input.name,
       key_hash: hashApiKey(key),
-      label: keyLabel(key, this.prefix),
+      label: keyLabel(key, prefix),
       scopes: JSON.stringify(input.scopes),
       mode: input.mode ?? 'live',
       disabled: 0,
@@ -109,8 +145,11 @@ export class KeyStore {
       updated_at: now,
       last_used_at: null,
       revoked_at: null,
+      type,
+      allowed_origins: input.allowedOrigins ? JSON.stringify(input.allowedOrigins) : null,
     };
     await this.db.insertInto('api_keys').values(row).execute();
+    if (type === 'public') this.publicOrigins = undefined;
     const record = keyFromRow(row);
     this.byHash.set(record.keyHash, record);
     this.hashById.set(record.id, record.keyHash);
@@ -119,11 +158,13 @@ export class KeyStore {
 
   /** Replace the cached copy after an update made through this process. */
   remember(record: KeyRecord): void {
+    if (record.type === 'public') this.publicOrigins = undefined;
     this.byHash.set(record.keyHash, record);
     this.hashById.set(record.id, record.keyHash);
   }
 
   forget(hash: string): void {
+    this.publicOrigins = undefined;
     this.byHash.delete(hash);
   }
 
@@ -166,6 +207,7 @@ export class KeyStore {
     if (this.lastDataVersion !== undefined && version !== this.lastDataVersion) {
       this.byHash.clear();
       this.hashById.clear();
+      this.publicOrigins = undefined;
     }
     this.lastDataVersion = version;
   }

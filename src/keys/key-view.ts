@@ -30,6 +30,9 @@ export interface SeedKeyView {
   readonly expires_at: string | null;
   readonly allowed_ips: readonly string[] | null;
   readonly rate_limit_rpm: number | null;
+  /** `secret`, or `public` for a browser-safe key (then allowed_origins lists its origins). */
+  readonly type: 'secret' | 'public';
+  readonly allowed_origins: readonly string[] | null;
 }
 
 export interface KeyMoney {
@@ -67,6 +70,8 @@ export function seedKeyView(record: KeyRecord, ctx: KeyViewContext): SeedKeyView
     expires_at: record.expiresAt,
     allowed_ips: record.allowedIps,
     rate_limit_rpm: record.rateLimitRpm,
+    type: record.type,
+    allowed_origins: record.allowedOrigins,
   };
 }
 

@@ -35,7 +35,8 @@ export class Keyring implements KeyVerifier {
     if (this.adminHashes.has(hash)) {
       return { accountId: DEFAULT_ACCOUNT, keyId: null, scopes: ALL_SCOPES, mode: 'live', rateLimitRpm: null, scheme: 'api-key' };
     }
-    if (!looksLikeApiKey(rawKey, this.store.keyPrefix)) throw new GatewayError('auth_invalid', INVALID_KEY);
+    if (!looksLikeApiKey(rawKey, this.store.keyPrefix) && !looksLikeApiKey(rawKey, this.store.publicKeyPrefix))
+      throw new GatewayError('auth_invalid', INVALID_KEY);
     const cached = this.store.lookupCached(hash);
     if (cached) return this.check(cached, ip);
     return this.store.findByHash(hash).then((record) => {
@@ -55,7 +56,7 @@ export class Keyring implements KeyVerifier {
       if (!ipAllowed(list, ip)) throw new GatewayError('forbidden', `IP ${normalizeIp(ip)} is not allowed for this key`);
     }
     this.store.touch(record.id);
-    return {
+    const principal: Principal = {
       accountId: record.accountId,
       keyId: record.id,
       scopes: record.scopes,
@@ -63,5 +64,6 @@ export class Keyring implements KeyVerifier {
       rateLimitRpm: record.rateLimitRpm,
       scheme: 'api-key',
     };
+    return record.type === 'public' ? { ...principal, publicKey: { allowedOrigins: record.allowedOrigins ?? [] } } : principal;
   }
 }

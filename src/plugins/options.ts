@@ -8,7 +8,7 @@ export function validatePluginOptions(
   options: Record<string, unknown>,
   path: string,
 ): { options: Record<string, unknown>; errors: string[] } {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true, code: { optimize: false } });
   const copy = structuredClone(options);
   const validate = ajv.compile(plugin.optionsSchema as object);
   if (validate(copy)) return { options: copy, errors: [] };

@@ -32,6 +32,11 @@ export interface PluginContext {
   readonly secrets: SecretResolver;
   /** Verifies Switchboard API keys (for auth schemes that accept them). */
   readonly keyring: KeyVerifier;
+  /**
+   * The name YAML gives this instance (a provider's `name`), for messages a user reads: errors
+   * say "Provider openai-eu …", not the plugin type. Absent where an instance has no name.
+   */
+  readonly instanceName?: string;
 }
 
 export interface KeyVerifier {
@@ -200,6 +205,11 @@ export interface Principal {
   readonly rateLimitRpm: number | null;
   /** Which scheme authenticated it. */
   readonly scheme: string;
+  /**
+   * Set for a browser-safe (public) key: it may only call the completion routes and /api/chat,
+   * from one of these origins (scheme://host[:port]).
+   */
+  readonly publicKey?: { readonly allowedOrigins: readonly string[] };
 }
 
 export interface AuthRequest {

@@ -87,6 +87,8 @@ function remainingOf(tat: number, now: number, interval: number, quota: RateQuot
 export interface RateLimitSettings {
   readonly default_rpm: number;
   readonly default_tpm: number | null;
+  /** Requests per minute of public (browser-safe) keys without an override (default 10). */
+  readonly public_rpm?: number;
 }
 
 /** What the response headers and the usage summary show. `reset` is unix seconds. */
@@ -125,7 +127,7 @@ export class RateLimiter {
   ) {}
 
   private rpmQuota(principal: Principal): RateQuota {
-    return { limit: principal.rateLimitRpm ?? this.settings().default_rpm, periodMs: MINUTE_MS };
+    return { limit: defaultRpmOf(principal, this.settings()), periodMs: MINUTE_MS };
   }
 
   private tpmQuota(): RateQuota | null {
@@ -165,6 +167,12 @@ export class RateLimiter {
   status(principal: Principal): RateLimitStatus {
     return toStatus(this.store.take(`${rateLimitKey(principal)}:rpm`, this.rpmQuota(principal), 0, this.clock()));
   }
+}
+
+/** The principal's requests per minute: its own override, else the default of its key type. */
+export function defaultRpmOf(principal: Principal, settings: RateLimitSettings): number {
+  if (principal.rateLimitRpm !== null) return principal.rateLimitRpm;
+  return principal.publicKey ? (settings.public_rpm ?? 10) : settings.default_rpm;
 }
 
 function seconds(ms: number): number {

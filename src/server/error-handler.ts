@@ -35,9 +35,9 @@ export function renderError(path: string, error: GatewayError): { status: number
     case 'openai':
       return encodeOpenAIError(error);
     case 'openrouter': {
-      // OpenRouter's SDK validates `error.code` as the integer HTTP status; our string code moves to metadata.
+      // OpenRouter's SDK validates `error.code` as the integer HTTP status; the Switchboard code moves to metadata.
       const { status, body } = encodeOpenAIError(error);
-      return { status, body: { error: { ...body.error, code: status, metadata: { error_code: body.error.code } } } };
+      return { status, body: { error: { ...body.error, code: status, metadata: { error_code: error.code } } } };
     }
     case 'anthropic':
       return encodeAnthropicError(error);

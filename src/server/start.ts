@@ -17,11 +17,13 @@ import { AccountService } from '../accounts/account-service.js';
 import { KeyService } from '../keys/key-service.js';
 import { keyRoutes } from './routes/keys.js';
 import { openRouterKeyRoutes } from './routes/openrouter-keys.js';
+import { seedKeyApiRoutes } from './routes/seed-key-apis.js';
 import { adminAccountRoutes } from './routes/admin-accounts.js';
 import { startJobs } from '../jobs/scheduler.js';
 import type { Kysely } from 'kysely';
 import { embeddingsRoutes } from './routes/embeddings.js';
 import { ConfigError } from '../config/errors.js';
+import { withPluginErrors } from '../config/check.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -46,6 +48,7 @@ import { createHttpClient } from '../upstream/http-client.js';
 import { createSecretResolver } from '../vault/secret-resolver.js';
 import { VaultStore } from '../vault/vault-store.js';
 import { adminVaultRoutes } from './routes/admin-vault.js';
+import { Drain } from './drain.js';
 
 export interface StartOptions {
   readonly configPath?: string;
@@ -88,7 +91,10 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const clock = options.clock ?? (() => performance.timeOrigin + performance.now());
   const random = options.random ?? Math.random;
   const configPath = await resolveConfigPath(env, cwd, options.configPath);
-  let loaded: LoadedConfig = await loadConfig(configPath, env, cwd);
+  // An invalid file is reported with the plugins' own option errors too, like check-config does.
+  let loaded: LoadedConfig = await loadConfig(configPath, env, cwd).catch(async (err: unknown) => {
+    throw await withPluginErrors(err);
+  });
   const logger = options.logger ?? createLogger(loaded.config.logging.level);
 
   const database = openDatabase(loaded.config.database.url, cwd);
@@ -100,6 +106,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
 
   const keyStore = new KeyStore(database.db, {
     prefix: loaded.config.auth.key_prefix,
+    publicPrefix: loaded.config.auth.public_key_prefix,
     clock,
     dataVersion: () => database.sqlite.pragma('data_version', { simple: true }) as number,
   });
@@ -169,7 +176,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const accounts = new AccountService(database.db, clock);
   const keyService = new KeyService({ db: database.db, keyStore, accounts, clock, maxKeysPerAccount: () => runtime.config.auth.max_keys_per_account });
   const keyRouteDeps = { keys: keyService, keyStore, clock, defaultRpm: () => runtime.config.rate_limits.default_rpm, usage: billingSystem.keyUsage };
-  apiRoutes.push(keyRoutes(keyRouteDeps), openRouterKeyRoutes(keyRouteDeps), adminAccountRoutes(accounts));
+  apiRoutes.push(keyRoutes(keyRouteDeps), openRouterKeyRoutes(keyRouteDeps), seedKeyApiRoutes(keyRouteDeps), adminAccountRoutes(accounts));
   // Metrics (own registry per gateway), HTTP observers, GET /metrics, per-key rate limits.
   const observers: RequestHandler[] = [];
   const metricsRegistry = createMetricsRegistry();
@@ -212,24 +219,24 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     loaded = next;
     runtime = nextRuntime;
     keyring.setAdminKeys(next.config.auth.admin_keys);
-    keyStore.setPrefix(next.config.auth.key_prefix);
+    keyStore.setPrefix(next.config.auth.key_prefix, next.config.auth.public_key_prefix);
     breakers.configure(next.config.routing.circuit_breaker);
     app.set('trust proxy', next.config.server.trust_proxy);
     logger.info({ event: 'reloaded', models: runtime.models.size }, 'configuration reloaded');
   }
 
-  let draining = false;
+  const drain = new Drain();
   const gateway: GatewayDeps = { runtime: () => runtime, breakers, billing, telemetry: combineTelemetry(NO_TELEMETRY, ...telemetry), clock, logger };
   const startedAt = clock();
   const app = createApp({
     gateway,
     db: database.db,
     keyStore,
-    isDraining: () => draining,
+    isDraining: () => drain.isDraining,
     startedAt,
     publicRouters,
     apiRoutes,
-    observers,
+    observers: [drain.middleware, ...observers],
     afterAuth: (principal, res) => {
       for (const hook of afterAuth) hook(principal, res);
     },
@@ -269,14 +276,24 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     runtime: () => runtime,
     reload: () => reloadConfig(),
     async close() {
-      draining = true;
       clearInterval(flushTimer);
       const timeout = runtime.config.server.shutdown_timeout_ms;
+      const startedClosing = clock();
+      // The listener stays open while in-flight requests finish, so /readyz can say 503.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeout);
+        timer.unref();
+        void drain.drained().then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      const left = Math.max(0, timeout - (clock() - startedClosing));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.closeAllConnections();
           resolve();
-        }, timeout);
+        }, left);
         timer.unref();
         // Connections that finish their last response while draining become idle; close them promptly.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);

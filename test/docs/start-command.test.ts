@@ -18,4 +18,14 @@ describe('the start command', () => {
     expect(cmd).toBeDefined();
     expect(JSON.parse(cmd!)).toEqual(['node', ...startNodeFlags(), 'bin/switchboard.js', 'start']);
   });
+
+  it('the Dockerfile builds dist/ in the image and binds every interface inside the container', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    // Dependencies without the prepare script (no sources yet), the native addon rebuilt, then the build.
+    expect(dockerfile).toMatch(/npm ci [^\n]*--ignore-scripts[^\n]*&& npm rebuild better-sqlite3/);
+    expect(dockerfile.indexOf('RUN npm run build')).toBeGreaterThan(dockerfile.indexOf('COPY src ./src'));
+    expect(dockerfile).toMatch(/COPY --from=build \/app\/dist \.\/dist/);
+    expect(dockerfile).toMatch(/ENV [^\n]*HOST=0\.0\.0\.0/);
+    expect(dockerfile).toMatch(/USER node/);
+  });
 });

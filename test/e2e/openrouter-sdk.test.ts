@@ -109,3 +109,32 @@ describe('@openrouter/sdk apiKeys against Switchboard', () => {
     expect(await statusOf(client('bkb_not-a-key').apiKeys.list())).toBe(401);
   });
 });
+
+describe('@openrouter/sdk chat against Switchboard', () => {
+  const messages = [{ role: 'user' as const, content: 'Say hello to the SDK' }];
+
+  it('chat.send (non-streaming) passes the SDK response validation', async () => {
+    const result = await client(managementKey).chat.send({ chatRequest: { model: 'mock-fast', messages, maxTokens: 32 } });
+    if (!('choices' in result)) throw new Error('expected a ChatResult');
+    expect(result.object).toBe('chat.completion');
+    expect(result.model).toBe('mock-fast');
+    expect(result.systemFingerprint).toBe('fp_switchboard');
+    expect(typeof result.choices[0]?.message.content).toBe('string');
+    expect(result.usage?.totalTokens).toBeGreaterThan(0);
+  });
+
+  it('chat.send with stream: true yields chunks that pass validation, then usage', async () => {
+    const stream = await client(managementKey).chat.send({
+      chatRequest: { model: 'mock-fast', messages, stream: true, streamOptions: { includeUsage: true } },
+    });
+    if (!(Symbol.asyncIterator in stream)) throw new Error('expected an event stream');
+    let text = '';
+    let usage = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      usage = chunk.usage?.totalTokens ?? usage;
+    }
+    expect(text.length).toBeGreaterThan(0);
+    expect(usage).toBeGreaterThan(0);
+  });
+});

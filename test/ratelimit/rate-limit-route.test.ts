@@ -64,4 +64,18 @@ describe('rate limits through the real server (default_rpm: 5)', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('x-ratelimit-limit')).toBeNull();
   });
+
+  it('never limits an admin key on /api/admin/* (an operator cannot lock themselves out), elsewhere it counts', async () => {
+    const admin = (
+      await server.gateway.keyStore.create({ accountId: DEFAULT_ACCOUNT, name: 'ops', scopes: ['chat', 'read', 'keys', 'admin'], rateLimitRpm: 2 })
+    ).key;
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${server.url}/api/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+      expect(res.status, `reload #${i + 1}`).toBe(200);
+      expect((await fetch(`${server.url}/api/admin/accounts`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(200);
+    }
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${server.url}/api/keys`, { headers: { authorization: `Bearer ${admin}` } })).status);
+    expect(statuses).toContain(429);
+  });
 });

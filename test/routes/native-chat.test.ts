@@ -48,7 +48,7 @@ beforeAll(async () => {
       ],
       models: [
         { id: 'mock-fast', provider: 'local-mock', categories: ['text', 'code', 'document'], pricing: { input_per_1m: 2.5, output_per_1m: 10 } },
-        { id: 'mock-broken', provider: 'broken-mock', categories: ['code'] },
+        { id: 'mock-broken', provider: 'broken-mock', categories: ['code'], fallbacks: ['mock-fast'] },
         { id: 'gpt-fake', provider: 'oai', categories: ['text'], pricing: { input_per_1m: 1, output_per_1m: 2 } },
         { id: 'gpt-blind', provider: 'oai', categories: ['image'], capabilities: ['text', 'tools', 'streaming'] },
       ],
@@ -106,10 +106,21 @@ describe('POST /api/chat events', () => {
     expect(types[0]).toBe('meta');
     expect(res.events[0]).toMatchObject({ model: 'mock-fast', category: 'code' });
     const notice = res.events.find((e) => e.type === 'error');
-    expect(notice).toMatchObject({ error: FALLBACK_NOTICE, retrying: true, from: 'mock-broken', to: 'mock-fast' });
+    expect(notice).toMatchObject({ error: FALLBACK_NOTICE, code: 'upstream_unavailable', retrying: true, from: 'mock-broken', to: 'mock-fast' });
     expect(types.indexOf('error')).toBeLessThan(types.indexOf('token'));
     expect(types.at(-1)).toBe('done');
     expect(res.events.at(-1)).toMatchObject({ model: 'mock-fast' });
+    // The policy chose mock-broken; mock-fast answered after the fallback.
+    const decision = res.events.find((e) => e.type === 'strategy_decision');
+    expect(decision?.['reason']).toMatch(/fixed policy chose mock-broken; mock-fast answered after 1 fallback/);
+  });
+
+  it('names the requested model in strategy_decision after a fallback of an explicit request', async () => {
+    const res = await nativeChat(server.url, TEST_ADMIN_KEY, { model: 'mock-broken', messages: [{ role: 'user', content: 'hello' }] });
+    expect(res.status).toBe(200);
+    const decision = res.events.find((e) => e.type === 'strategy_decision');
+    expect(decision?.['reason']).toBe('Model mock-broken was requested explicitly; mock-fast answered after 1 fallback');
+    expect(res.events[0]).toMatchObject({ model: 'mock-fast' });
   });
 });
 

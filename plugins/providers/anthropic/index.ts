@@ -18,7 +18,7 @@ export interface AnthropicOptions {
   headers?: Record<string, string>;
 }
 
-const PROVIDER = 'anthropic';
+const PROVIDER_TYPE = 'anthropic';
 
 function splitBetas(value: string | undefined): string[] {
   return (value ?? '')
@@ -28,6 +28,7 @@ function splitBetas(value: string | undefined): string[] {
 }
 
 function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: PluginContext): Provider {
+  const provider = ctx.instanceName ?? PROVIDER_TYPE;
   const base = options.base_url.replace(/\/+$/, '');
   const url = base.endsWith('/v1') ? `${base}/messages` : `${base}/v1/messages`;
 
@@ -58,11 +59,11 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
       body: JSON.stringify(body),
       signal: call.signal,
       timeoutMs: options.timeout_ms,
-      provider: PROVIDER,
+      provider,
     });
     if (res.status < 200 || res.status >= 300) {
       const text = await res.text().catch(() => '');
-      throw mapAnthropicHttpError(PROVIDER, res.status, text);
+      throw mapAnthropicHttpError(provider, res.status, text);
     }
     return { res, encoded };
   }
@@ -70,7 +71,7 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
   async function* streamBatches(req: ChatRequest, call: CallContext): AsyncGenerator<StreamEvent[]> {
     const { res, encoded } = await send(req, true, call);
     const decoder = createAnthropicStreamDecoder({
-      provider: PROVIDER,
+      provider: provider,
       warnings: encoded.warnings,
       ...(encoded.jsonTool !== undefined ? { jsonTool: encoded.jsonTool } : {}),
     });
@@ -88,7 +89,7 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
   }
 
   return {
-    name: PROVIDER,
+    name: provider,
     capabilities: { streaming: true, tools: true, images: true, nativeFormat: 'anthropic' },
 
     async chat(req, call): Promise<ChatResult> {
@@ -99,12 +100,12 @@ function createAnthropicProvider(options: Readonly<AnthropicOptions>, ctx: Plugi
       try {
         json = JSON.parse(text);
       } catch (err) {
-        throw new GatewayError('upstream_bad_response', `Provider ${PROVIDER} answered with a body that is not JSON`, {
-          provider: PROVIDER,
+        throw new GatewayError('upstream_bad_response', `Provider ${provider} answered with a body that is not JSON`, {
+          provider,
           cause: err,
         });
       }
-      const result = decodeAnthropicMessage(json, PROVIDER, encoded.jsonTool);
+      const result = decodeAnthropicMessage(json, provider, encoded.jsonTool);
       return warnings.length > 0 ? { ...result, warnings } : result;
     },
 

@@ -60,6 +60,7 @@ export function modelPath(model: string): string {
 }
 
 export function createGeminiProvider(options: Readonly<GeminiOptions>, ctx: PluginContext): Provider {
+  const provider = ctx.instanceName ?? PROVIDER;
   const baseUrl = options.base_url.replace(/\/+$/, '');
 
   const headersFor = (apiKey: string | undefined): Record<string, string> => ({
@@ -76,7 +77,7 @@ export function createGeminiProvider(options: Readonly<GeminiOptions>, ctx: Plug
       body: JSON.stringify(body),
       signal: call.signal,
       timeoutMs: options.timeout_ms,
-      provider: PROVIDER,
+      provider,
     });
     if (res.status < 200 || res.status >= 300) throw mapGeminiError(res.status, await res.text(), apiKey);
     return { res, apiKey };
@@ -91,7 +92,7 @@ export function createGeminiProvider(options: Readonly<GeminiOptions>, ctx: Plug
   }
 
   return {
-    name: PROVIDER,
+    name: provider,
     capabilities: { streaming: true, tools: true, images: true },
 
     async chat(req: ChatRequest, call: CallContext): Promise<ChatResult> {

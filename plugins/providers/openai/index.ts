@@ -23,7 +23,7 @@ export interface OpenAIOptions {
   max_tokens_field: MaxTokensField;
 }
 
-const PROVIDER = 'openai';
+const PROVIDER_TYPE = 'openai';
 
 const optionsSchema: JSONSchemaType<OpenAIOptions> = {
   type: 'object',
@@ -78,6 +78,7 @@ function stripSlash(url: string): string {
 }
 
 export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: PluginContext): Provider {
+  const provider = ctx.instanceName ?? PROVIDER_TYPE;
   const baseUrl = stripSlash(options.base_url);
   const endpoint = `${baseUrl}/chat/completions`;
 
@@ -107,11 +108,11 @@ export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: Plug
       body: JSON.stringify(body),
       signal: call.signal,
       timeoutMs: options.timeout_ms,
-      provider: PROVIDER,
+      provider,
     });
     if (res.status < 200 || res.status >= 300) {
       const text = await res.text().catch(() => '');
-      throw mapOpenAIError(PROVIDER, res.status, text);
+      throw mapOpenAIError(provider, res.status, text);
     }
     return res;
   };
@@ -122,9 +123,9 @@ export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: Plug
     try {
       parsed = JSON.parse(text) as unknown;
     } catch {
-      throw new GatewayError('upstream_bad_response', `Provider ${PROVIDER} sent a body that is not JSON`, { provider: PROVIDER });
+      throw new GatewayError('upstream_bad_response', `Provider ${provider} sent a body that is not JSON`, { provider });
     }
-    return decodeOpenAIResponse(PROVIDER, parsed);
+    return decodeOpenAIResponse(provider, parsed);
   };
 
   async function* streamBatches(req: ChatRequest, call: CallContext): AsyncGenerator<StreamEvent[]> {
@@ -136,12 +137,12 @@ export function createOpenAIProvider(options: Readonly<OpenAIOptions>, ctx: Plug
       yield resultToEvents(withWarnings(await readJson(res), warnings));
       return;
     }
-    const decoder = createOpenAIStreamDecoder(PROVIDER, warnings);
+    const decoder = createOpenAIStreamDecoder(provider, warnings);
     yield* decodeSseData(res.chunks(), decoder);
   }
 
   return {
-    name: PROVIDER,
+    name: provider,
     capabilities: { streaming: true, tools: true, images: true, nativeFormat: 'openai' },
 
     async chat(req, call) {

@@ -33,7 +33,8 @@ export interface TokenEvent {
 export interface ErrorEvent {
   readonly type: 'error';
   readonly error: string;
-  readonly code?: string;
+  /** A code from the error table (src/errors.ts, README "Error codes"). */
+  readonly code: string;
   readonly retrying?: boolean;
   readonly from?: string;
   readonly to?: string;
@@ -61,8 +62,9 @@ export function encodeNativeEvent(event: NativeEvent): string {
   return `data: ${JSON.stringify(event)}\n\n`;
 }
 
-export function fallbackNotice(from: string, to: string): ErrorEvent {
-  return { type: 'error', error: FALLBACK_NOTICE, retrying: true, from, to };
+/** `code` is why `from` failed (e.g. upstream_unavailable): every error event carries one. */
+export function fallbackNotice(from: string, to: string, code: string): ErrorEvent {
+  return { type: 'error', error: FALLBACK_NOTICE, code, retrying: true, from, to };
 }
 
 export function finalError(error: GatewayError): ErrorEvent {

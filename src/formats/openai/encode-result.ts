@@ -5,6 +5,8 @@ import type { ChatResult, Usage } from '../canonical.js';
 import { finishReasonToOpenAI } from './finish-reason.js';
 import type { OpenAIChatCompletion, OpenAIToolCall, OpenAIUsage } from './wire.js';
 
+export const SYSTEM_FINGERPRINT = 'fp_switchboard';
+
 export interface OpenAIResultMeta {
   readonly id: string;
   /** The Switchboard model id that answered (not the provider's upstream name). */
@@ -77,5 +79,6 @@ export function encodeOpenAIChatResult(result: ChatResult, meta: OpenAIResultMet
       },
     ],
     usage: usageFor(result.usage, meta),
+    system_fingerprint: SYSTEM_FINGERPRINT,
   };
 }

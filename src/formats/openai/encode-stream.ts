@@ -107,7 +107,7 @@ export class OpenAIStreamEncoder implements StreamEncoder {
   private buildTextFrame(): readonly [string, string] {
     const { id, created, model } = this.meta;
     const head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"choices":[{"index":0,"delta":{"content":`;
-    const tail = `},"logprobs":null,"finish_reason":null}]${this.meta.includeUsage ? ',"usage":null' : ''}}\n\n`;
+    const tail = `},"logprobs":null,"finish_reason":null}]}\n\n`;
     return [head, tail];
   }
 
@@ -121,8 +121,8 @@ export class OpenAIStreamEncoder implements StreamEncoder {
     const payload: OpenAIChatCompletionChunk = {
       ...this.envelope(),
       choices: [{ index: 0, delta: first ? { role: 'assistant', ...delta } : delta, logprobs: null, finish_reason: finishReason }],
-      // OpenAI marks every chunk but the last with usage: null when usage was asked for.
-      ...(this.meta.includeUsage ? { usage: null } : {}),
+      // OpenAI marks every chunk but the last with usage: null when usage was asked for; the field
+      // is left out instead, because @openrouter/sdk rejects a null usage (optional, not nullable).
     };
     return sse(payload);
   }

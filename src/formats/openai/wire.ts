@@ -84,6 +84,11 @@ export interface OpenAIChatCompletion {
     finish_reason: OpenAIFinishReason;
   }[];
   usage: OpenAIUsage;
+  /**
+   * Always present: OpenRouter's SDK requires it in a non-streamed completion, and the OpenAI
+   * SDK's type allows only a string (not null), so it is a constant string.
+   */
+  system_fingerprint: string;
 }
 
 export interface OpenAIChunkToolCall {

@@ -8,6 +8,7 @@ import type { Runtime } from '../../gateway/runtime.js';
 import type { AuthRequest, Principal, Scope } from '../../plugins/types.js';
 import { INVALID_KEY } from '../../keys/keyring.js';
 import { principalOf, stateOf } from '../request-state.js';
+import { admitPublicKey } from './public-keys.js';
 
 export function authenticate(runtime: () => Runtime, onAuthenticated?: (principal: Principal, res: Parameters<RequestHandler>[1]) => void): RequestHandler {
   return (req, res, next) => {
@@ -20,6 +21,7 @@ export function authenticate(runtime: () => Runtime, onAuthenticated?: (principa
     };
     const { authenticators } = runtime();
     const accept = (principal: Principal) => {
+      if (principal.publicKey) admitPublicKey(principal, req.path, req.headers, res);
       stateOf(res).principal = principal;
       onAuthenticated?.(principal, res);
       next();

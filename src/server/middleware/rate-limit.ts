@@ -15,6 +15,8 @@ export type RateLimitedReason = 'requests' | 'tokens';
 
 export function rateLimitHook(limiter: RateLimiter, onLimited: (reason: RateLimitedReason) => void = () => {}): (principal: Principal, res: Response) => void {
   return (principal, res) => {
+    // An operator must never lock themselves out of /api/admin/* (reload, credits, vault).
+    if (principal.scopes.includes('admin') && res.req.path.startsWith('/api/admin/')) return;
     const admission = limiter.admit(principal);
     res.setHeader('X-RateLimit-Limit', String(admission.requests.limit));
     res.setHeader('X-RateLimit-Remaining', String(admission.requests.remaining));

@@ -38,12 +38,14 @@ function sendBillingRefusal(res: Response, error: GatewayError): void {
   res.end(encodeNativeEvent(finalError(error)));
 }
 
-function strategyReason(decision: RouteDecision, modelId: string, fallbacks: number): string {
+/** Names the model asked for (or chosen by the policy) first, then the one that answered after fallbacks. */
+function strategyReason(decision: RouteDecision, answered: string, fallbacks: number): string {
+  const first = decision.candidates[0]?.id ?? answered;
   const base =
     decision.policy === 'explicit'
-      ? `Model ${modelId} was requested explicitly`
-      : `Auto routing: ${decision.category}/${decision.subcategory} (confidence ${decision.confidence.toFixed(2)}); the ${decision.policy} policy chose ${modelId}`;
-  return fallbacks > 0 ? `${base} after ${fallbacks} fallback${fallbacks === 1 ? '' : 's'}` : base;
+      ? `Model ${first} was requested explicitly`
+      : `Auto routing: ${decision.category}/${decision.subcategory} (confidence ${decision.confidence.toFixed(2)}); the ${decision.policy} policy chose ${first}`;
+  return fallbacks > 0 ? `${base}; ${answered} answered after ${fallbacks} fallback${fallbacks === 1 ? '' : 's'}` : base;
 }
 
 function firstUserText(body: NativeChatRequest): string {
@@ -137,7 +139,7 @@ export function nativeChatRoutes(deps: NativeChatDeps) {
           principal,
           requestId: state.requestId,
           signal: clientSignal(req, res),
-          onFallback: (from, to) => notices.push(fallbackNotice(from, to)),
+          onFallback: (from, to, reason) => notices.push(fallbackNotice(from, to, reason)),
         });
       } catch (err) {
         if (created) await deps.conversations.delete(conversation.id).catch(() => undefined);

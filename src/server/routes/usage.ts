@@ -13,6 +13,7 @@ import { GatewayError } from '../../errors.js';
 import type { Runtime } from '../../gateway/runtime.js';
 import type { KeyUsageSource } from '../../keys/key-usage.js';
 import type { Principal } from '../../plugins/types.js';
+import { defaultRpmOf } from '../../ratelimit/limiter.js';
 import { hasScope, requireScope } from '../middleware/authenticate.js';
 import { principalOf } from '../request-state.js';
 
@@ -45,7 +46,7 @@ async function targetAccount(req: Request, res: Response, ledger: Ledger): Promi
 }
 
 function configuredRateLimit(principal: Principal, runtime: Runtime, now: number): RateLimitView {
-  const limit = principal.rateLimitRpm ?? runtime.config.rate_limits.default_rpm;
+  const limit = defaultRpmOf(principal, runtime.config.rate_limits);
   return { limit, remaining: limit, reset: Math.ceil((now + 1) / 60_000) * 60 };
 }
 
