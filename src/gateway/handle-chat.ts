@@ -14,6 +14,7 @@ import type { CircuitBreakers } from './circuit-breaker.js';
 import { route, type RouteDecision } from './router.js';
 import type { ResolvedModel, Runtime } from './runtime.js';
 import type { GatewayTelemetry } from './telemetry.js';
+import { redactError } from '../vault/known-secrets.js';
 import { estimatePromptTokens, estimateTokens, TokenCounter } from './token-estimate.js';
 
 export interface GatewayDeps {
@@ -23,6 +24,8 @@ export interface GatewayDeps {
   readonly telemetry: GatewayTelemetry;
   readonly clock: () => number;
   readonly logger: Logger;
+  /** Cuts the provider credentials this process knows out of client-visible text (default: unchanged). */
+  readonly redact?: (text: string) => string;
 }
 
 export interface ChatCall {
@@ -60,6 +63,12 @@ export interface OpenedStream extends ChatOutcome {
   costMicros(): number;
   usage(): Usage | null;
   upstreamMs(): number;
+  /**
+   * For a route that fails before it starts reading `batches` (e.g. while writing the head):
+   * aborts the upstream call and releases the reservation. Once `batches` has started, its own
+   * cleanup bills what was produced and this does nothing.
+   */
+  cancel(): Promise<void>;
 }
 
 function identity(call: ChatCall) {
@@ -216,6 +225,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
   const head = first.done ? undefined : first.value[0];
   const warnings = head?.type === 'start' ? (head.warnings ?? []) : [];
 
+  const redact = (e: GatewayError): GatewayError => (deps.redact ? redactError(e, deps.redact) : e);
   const produced = new TokenCounter();
   let settledCost = 0;
   let finalUsage: Usage | null = null;
@@ -264,7 +274,9 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     }
   };
 
+  let started = false;
   async function* batches(): AsyncGenerator<readonly StreamEvent[]> {
+    started = true;
     let finished = false;
     try {
       let next = first;
@@ -282,7 +294,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
             return;
           }
           if (ev.type === 'error') {
-            yield batch.slice(0, i + 1);
+            yield [...batch.slice(0, i), { type: 'error', error: redact(ev.error) }];
             return;
           }
           track(ev);
@@ -297,7 +309,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     } catch (err) {
       if (call.signal.aborted) return;
       const error = isGatewayError(err) ? err : new GatewayError('upstream_bad_response', `Provider ${model.providerName} failed mid-stream`, { cause: err });
-      yield [{ type: 'error', error }];
+      yield [{ type: 'error', error: redact(error) }];
     } finally {
       if (!finished) success.controller.abort(new Error('stream closed'));
       await iterator.return?.().catch(() => undefined);
@@ -316,5 +328,12 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     costMicros: () => settledCost,
     usage: () => finalUsage,
     upstreamMs: () => (endedAt ?? deps.clock()) - success.startedAt,
+    async cancel() {
+      if (started || settled) return;
+      started = true;
+      success.controller.abort(new Error('stream abandoned before its first byte'));
+      await iterator.return?.().catch(() => undefined);
+      deps.billing.release(call.principal, reservation);
+    },
   };
 }

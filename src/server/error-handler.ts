@@ -11,6 +11,7 @@ import type { Logger } from '../plugins/types.js';
 import { ClientDisconnected } from './client-signal.js';
 import { envelopeFor } from './client-format.js';
 import { stateOf } from './request-state.js';
+import { redactError } from '../vault/known-secrets.js';
 
 interface HttpParserError {
   readonly type?: string;
@@ -46,7 +47,8 @@ export function renderError(path: string, error: GatewayError): { status: number
   }
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** `redact` cuts the known provider credentials out of a message before it is logged or sent. */
+export function errorHandler(logger: Logger, redact: (text: string) => string = (t) => t): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof ClientDisconnected) {
       // Nobody is left to answer (the request log line and the metrics already say 499, aborted).
@@ -54,9 +56,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     let error = asGatewayError(err);
+    if (error) error = redactError(error, redact);
     const state = res.locals['switchboard'] ? stateOf(res) : undefined;
     if (!error) {
-      logger.error({ err, requestId: state?.requestId, path: req.path }, 'unhandled error');
+      const logged = err instanceof Error ? { type: err.name, message: redact(err.message), stack: redact(err.stack ?? '') } : { type: typeof err };
+      logger.error({ err: logged, requestId: state?.requestId, path: req.path }, 'unhandled error');
       error = new GatewayError('internal', `Internal error (request id ${state?.requestId ?? 'unknown'})`);
     }
     if (state) state.errorCode = error.code;

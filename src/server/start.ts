@@ -44,6 +44,7 @@ import { createLogger } from '../logging/logger.js';
 import type { Logger, PluginContext, Principal } from '../plugins/types.js';
 import { createHttpClient } from '../upstream/http-client.js';
 import { createSecretResolver } from '../vault/secret-resolver.js';
+import { KnownSecrets } from '../vault/known-secrets.js';
 import { VaultStore } from '../vault/vault-store.js';
 import { adminVaultRoutes } from './routes/admin-vault.js';
 
@@ -113,7 +114,8 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     throw err;
   });
   if (!vault.enabled) logger.warn({ event: 'vault_disabled' }, 'SWITCHBOARD_MASTER_KEY is not set: the vault is disabled');
-  const secrets = createSecretResolver(() => vault);
+  const knownSecrets = new KnownSecrets();
+  const secrets = createSecretResolver(() => vault, knownSecrets);
   const context: PluginContext = { logger, clock, random, http, secrets, keyring };
   let runtime = await buildRuntime(loaded, context);
   const breakerListeners: ((modelId: string, state: BreakerState) => void)[] = [];
@@ -219,7 +221,15 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   }
 
   let draining = false;
-  const gateway: GatewayDeps = { runtime: () => runtime, breakers, billing, telemetry: combineTelemetry(NO_TELEMETRY, ...telemetry), clock, logger };
+  const gateway: GatewayDeps = {
+    runtime: () => runtime,
+    breakers,
+    billing,
+    telemetry: combineTelemetry(NO_TELEMETRY, ...telemetry),
+    clock,
+    logger,
+    redact: (text) => knownSecrets.redact(text),
+  };
   const startedAt = clock();
   const app = createApp({
     gateway,

@@ -148,12 +148,17 @@ export function nativeChatRoutes(deps: NativeChatDeps) {
         }
         throw err;
       }
-      res.setHeader('X-Switchboard-Model', opened.model.id);
-      res.setHeader('X-Switchboard-Category', opened.decision.category);
-      res.setHeader('X-Switchboard-Attempts', String(opened.attempts));
-      res.setHeader('X-Switchboard-Conversation-Id', conversation.id);
-      Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
-      await streamAnswer(deps, res, opened, conversation, body, notices);
+      try {
+        res.setHeader('X-Switchboard-Model', opened.model.id);
+        res.setHeader('X-Switchboard-Category', opened.decision.category);
+        res.setHeader('X-Switchboard-Attempts', String(opened.attempts));
+        res.setHeader('X-Switchboard-Conversation-Id', conversation.id);
+        Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
+        await streamAnswer(deps, res, opened, conversation, body, notices);
+      } finally {
+        // A failure before the events were read: abort upstream, release the reservation.
+        await opened.cancel();
+      }
     });
     return router;
   };
