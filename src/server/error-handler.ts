@@ -28,6 +28,14 @@ function asGatewayError(err: unknown): GatewayError | undefined {
   if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported')
     return new GatewayError('unsupported_media', 'Unsupported request body encoding');
   if (parserError?.type === 'request.aborted') return new GatewayError('request_invalid', 'The request body was not received completely');
+  if (parserError?.type === 'request.size.invalid') return new GatewayError('request_invalid', 'The request body does not match its Content-Length');
+  // The router's decodeURIComponent of a path parameter (`/api/keys/%ZZ`).
+  if (err instanceof URIError) return new GatewayError('request_invalid', 'The request path has malformed percent-encoding');
+  // Any other body-reader error (stream.not.readable, entity.verify.failed…) is the request's fault.
+  if (typeof parserError?.type === 'string' && parserError.type !== '')
+    return new GatewayError('request_invalid', 'The request body could not be read', {
+      status: parserError.status !== undefined && parserError.status >= 400 && parserError.status < 500 ? parserError.status : 400,
+    });
   return undefined;
 }
 

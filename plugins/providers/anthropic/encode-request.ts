@@ -5,6 +5,7 @@
 import type { ChatRequest, ImagePart, JsonObject, Message, ToolChoice } from '../../../src/formats/canonical.js';
 import type { AnthropicBlock, AnthropicImageBlock, AnthropicMessageParam, AnthropicRequestBody, AnthropicToolChoice } from './wire.js';
 import { isRecord } from './wire.js';
+import { parseBoundedJson } from '../../../src/formats/json-depth.js';
 
 export interface EncodedAnthropicRequest {
   readonly body: AnthropicRequestBody;
@@ -122,12 +123,8 @@ function encodeImage(part: ImagePart): AnthropicImageBlock {
 
 function parseArguments(text: string, toolName: string, warnings: string[]): JsonObject {
   if (text.trim() === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (isRecord(parsed)) return parsed as JsonObject;
-  } catch {
-    /* reported below */
-  }
+  const parsed = parseBoundedJson(text);
+  if (isRecord(parsed)) return parsed as JsonObject;
   warnings.push(`arguments of a previous ${toolName} tool call were not a JSON object and were sent as {}`);
   return {};
 }

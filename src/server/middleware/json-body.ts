@@ -12,6 +12,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import express, { type RequestHandler } from 'express';
+import { GatewayError } from '../../errors.js';
+import { MAX_JSON_DEPTH, valueTooDeep } from '../../formats/json-depth.js';
 
 const FAST_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -86,20 +88,44 @@ function readJson(req: IncomingMessage & { body?: unknown }, length: number, nex
   req.on('error', onError);
 }
 
+const JSON_TYPES = ['application/json', 'application/*+json'];
+const JSON_MEDIA = /^application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i;
+
+/** A body is coming: a non-zero Content-Length or a Transfer-Encoding (the type-is rule). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Only JSON is read: any other media type with a body is a 415 (never `{}`: a form post must not
+ * act as an empty JSON object, the CSRF shape). Nesting deeper than MAX_JSON_DEPTH is a 400
+ * before any route walks the body.
+ */
 export function jsonBody(limit: () => string): RequestHandler {
   let current = '';
-  let parser: RequestHandler = express.json();
+  let parser: RequestHandler = express.json({ type: JSON_TYPES });
   let maxBytes: number | undefined;
   return (req, res, next) => {
     const wanted = limit();
     if (wanted !== current) {
       current = wanted;
       const normalized = wanted.replace(/\s+/g, '');
-      parser = express.json({ limit: normalized });
+      parser = express.json({ limit: normalized, type: JSON_TYPES });
       maxBytes = limitBytes(normalized);
     }
+    if (hasBody(req) && !JSON_MEDIA.test(req.headers['content-type'] ?? '')) {
+      // Drain what was sent so the connection stays usable for the answer.
+      req.resume();
+      return next(new GatewayError('unsupported_media', 'The request body must be JSON (Content-Type: application/json)'));
+    }
+    const checked = (err?: unknown) => {
+      if (err === undefined && valueTooDeep((req as { body?: unknown }).body))
+        return next(new GatewayError('request_invalid', `body: JSON nests deeper than ${MAX_JSON_DEPTH} levels`));
+      next(err);
+    };
     const length = maxBytes === undefined || req.readableEnded || req.readableLength > 0 ? undefined : fastLength(req, maxBytes);
-    if (length === undefined) return parser(req, res, next);
-    readJson(req, length, next);
+    if (length === undefined) return parser(req, res, checked);
+    readJson(req, length, checked);
   };
 }
