@@ -14,6 +14,7 @@ import { ConfigError, formatAjvErrors } from './errors.js';
 import { interpolateEnv } from './interpolate.js';
 import { buildConfigSchema } from './schema.js';
 import { checkReferences } from './semantic.js';
+import { checkSafety } from './safety.js';
 import type { Config } from './types.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -64,6 +65,8 @@ function applyEnvOverrides(config: Record<string, Record<string, unknown>>, env:
     if (!/^\d+$/.test(port) || Number(port) > 65535) errors.push(`PORT: must be an integer 0–65535, got "${port}"`);
     else if (config['server']) config['server']['port'] = Number(port);
   }
+  const host = env['HOST'];
+  if (host !== undefined && host.trim() !== '' && config['server']) config['server']['host'] = host.trim();
   const dbUrl = env['SWITCHBOARD_DATABASE_URL'];
   if (dbUrl && config['database']) config['database']['url'] = dbUrl;
 }
@@ -89,7 +92,7 @@ export function validateConfig(raw: unknown, registry: PluginRegistry, env: Node
 
   applyEnvOverrides(tree as Record<string, Record<string, unknown>>, env, errors);
   const config = tree as unknown as Config;
-  errors.push(...checkReferences(config));
+  errors.push(...checkReferences(config), ...checkSafety(config));
   if (errors.length > 0) return { errors };
   return { config: deepFreeze(config), errors };
 }

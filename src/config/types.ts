@@ -44,7 +44,8 @@ export interface Config {
     readonly port: number;
     readonly host: string;
     readonly body_limit: string;
-    readonly trust_proxy: boolean | number | string;
+    /** false, a hop count, or proxy addresses/CIDRs (`true` is a config error). */
+    readonly trust_proxy: boolean | number | string | readonly string[];
     readonly shutdown_timeout_ms: number;
   };
   readonly database: { readonly url: string };

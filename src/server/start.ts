@@ -257,9 +257,9 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
       resolve();
     });
   });
+  // The address really bound (0.0.0.0 is printed as such: it is reachable from the network).
   const address = server.address() as AddressInfo;
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
   const flushAll = async () => {
     for (const flush of flushers) await flush().catch((err: unknown) => logger.error({ err }, 'a batched write failed'));
