@@ -32,6 +32,15 @@ export interface PluginContext {
   readonly secrets: SecretResolver;
   /** Verifies Switchboard API keys (for auth schemes that accept them). */
   readonly keyring: KeyVerifier;
+  /** Which accounts exist and which are unmetered (for auth schemes that map to accounts). */
+  readonly accounts?: AccountDirectory;
+}
+
+export interface AccountDirectory {
+  /** Whether the account exists; a known account answers synchronously. */
+  exists(accountId: string): boolean | Promise<boolean>;
+  /** Whether its requests are never charged (billing.unmetered_accounts). */
+  isUnmetered(accountId: string): boolean;
 }
 
 export interface KeyVerifier {
