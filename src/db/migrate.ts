@@ -5,6 +5,7 @@ import * as vault from './migrations/2026-11-23-010-vault.js';
 import * as ledger from './migrations/2026-11-23-020-ledger.js';
 import * as conversations from './migrations/2026-11-23-030-conversations.js';
 import * as responses from './migrations/2026-12-02-040-responses.js';
+import * as requestLogIds from './migrations/2026-12-02-040-request-log-ids.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23-001-accounts-and-keys': accountsAndKeys,
@@ -12,6 +13,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23-020-ledger': ledger,
   '2026-11-23-030-conversations': conversations,
   '2026-12-02-040-responses': responses,
+  '2026-12-02-040-request-log-ids': requestLogIds,
 };
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationResultSet> {

@@ -64,6 +64,9 @@ export interface ConversationMessagesTable {
 
 /** One row per completed request (written in batches); /api/feedback looks requests up here. */
 export interface RequestLogsTable {
+  /** Server-generated; rows are never keyed by what a client sent. */
+  id: Generated<number>;
+  /** The request id (a client's X-Request-Id when well-formed): a correlation id, unique only per account at best. */
   request_id: string;
   account_id: string;
   key_id: string | null;
