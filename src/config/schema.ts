@@ -221,6 +221,19 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
         level: { type: 'string', enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Minimum level written.', default: 'info' },
         log_prompts: bool('Write prompt and answer text into request logs.', { default: false }),
       }),
+      limits: obj('Caps on what one request or account may send and store (test-mode keys included).', {
+        max_messages: int('Messages accepted in one POST /api/chat body (413 beyond).', { minimum: 1, default: 1000 }),
+        max_conversation_bytes: int('UTF-8 bytes one stored conversation may hold, inlined files included (413 beyond).', {
+          minimum: 1,
+          default: 5 * 1024 * 1024,
+        }),
+        max_account_bytes: int("UTF-8 bytes all of an account's stored conversations may hold (413 beyond).", { minimum: 1, default: 100 * 1024 * 1024 }),
+      }),
+      storage: obj('What is kept after a request.', {
+        conversations: bool('Store /api/chat conversations (false: nothing is kept, conversationId is refused; a request may also send store: false).', {
+          default: true,
+        }),
+      }),
       retention: obj('Data retention.', {
         request_logs_days: int('Days request logs are kept.', { minimum: 1, default: 30 }),
         conversations_days: int('Days a conversation is kept after its last message.', { minimum: 1, default: 90 }),

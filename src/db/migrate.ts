@@ -6,6 +6,7 @@ import * as ledger from './migrations/2026-11-23-020-ledger.js';
 import * as conversations from './migrations/2026-11-23-030-conversations.js';
 import * as responses from './migrations/2026-12-02-040-responses.js';
 import * as requestLogIds from './migrations/2026-12-02-040-request-log-ids.js';
+import * as conversationBytes from './migrations/2026-12-02-050-conversation-bytes.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23-001-accounts-and-keys': accountsAndKeys,
@@ -14,6 +15,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23-030-conversations': conversations,
   '2026-12-02-040-responses': responses,
   '2026-12-02-040-request-log-ids': requestLogIds,
+  '2026-12-02-050-conversation-bytes': conversationBytes,
 };
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationResultSet> {

@@ -49,6 +49,8 @@ export interface ConversationsTable {
   id: string;
   account_id: string;
   title: string | null;
+  /** UTF-8 bytes of its stored messages (the storage caps read this). */
+  bytes: Generated<number>;
   created_at: string;
   updated_at: string;
 }

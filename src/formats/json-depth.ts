@@ -2,29 +2,22 @@
  * Nesting limits for JSON from outside (client bodies, tool-call arguments, provider answers).
  * JSON.parse takes any depth, but JSON.stringify and every recursive walk after it overflow the
  * stack on a few thousand levels (a 500, or worse a crashed request loop); no real request nests
- * anywhere near MAX_JSON_DEPTH. Both checks are iterative and stop at the first level too deep.
+ * anywhere near MAX_JSON_DEPTH. The check scans the text before it is parsed.
  */
 export const MAX_JSON_DEPTH = 128;
 
-/** Whether the parsed value nests deeper than `max` arrays/objects. */
-export function valueTooDeep(value: unknown, max = MAX_JSON_DEPTH): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const stack: { readonly value: object; readonly depth: number }[] = [{ value, depth: 1 }];
-  while (stack.length > 0) {
-    const { value: node, depth } = stack.pop()!;
-    if (depth > max) return true;
-    const children = Array.isArray(node) ? node : Object.values(node);
-    for (const child of children) if (child !== null && typeof child === 'object') stack.push({ value: child as object, depth: depth + 1 });
-  }
-  return false;
-}
-
-/** Whether JSON text nests deeper than `max` (brackets inside strings do not count); no parse. */
-export function textTooDeep(text: string, max = MAX_JSON_DEPTH): boolean {
+/**
+ * Whether JSON text (a string, or its UTF-8 bytes: multi-byte sequences never hold ASCII bytes)
+ * nests deeper than `max`; brackets inside strings do not count. A plain scan, no parse: about
+ * 10 ns a character, far less than walking the parsed value.
+ */
+export function textTooDeep(text: string | Uint8Array, max = MAX_JSON_DEPTH): boolean {
+  const bytes = typeof text !== 'string';
+  const length = text.length;
   let depth = 0;
   let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < length; i++) {
+    const c = bytes ? text[i]! : text.charCodeAt(i);
     if (inString) {
       if (c === 92 /* \ */) i++;
       else if (c === 34 /* " */) inString = false;
