@@ -30,6 +30,8 @@ export interface ApiKeysTable {
   updated_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** The key that minted this one (its limit and rate limit also apply to this key's use). */
+  parent_key_id: string | null;
 }
 
 /** One encrypted vault entry (AES-256-GCM; base64 columns). The plaintext is never stored. */

@@ -25,6 +25,8 @@ export interface KeyRecord {
   readonly updatedAt: string;
   readonly lastUsedAt: string | null;
   readonly revokedAt: string | null;
+  /** The key that minted it; null for keys made by an admin, the CLI or at start. */
+  readonly parentKeyId: string | null;
 }
 
 function parseJsonArray(text: string | null): string[] | null {
@@ -56,5 +58,6 @@ export function keyFromRow(row: Selectable<ApiKeysTable>): KeyRecord {
     updatedAt: row.updated_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
+    parentKeyId: row.parent_key_id ?? null,
   };
 }

@@ -20,6 +20,7 @@ export interface NewKey {
   readonly rateLimitRpm?: number | null;
   readonly limitMicros?: number | null;
   readonly limitReset?: LimitReset | null;
+  readonly parentKeyId?: string | null;
 }
 
 export interface KeyStoreOptions {
@@ -80,7 +81,12 @@ export class KeyStore {
     this.checkExternalWrites();
     const hash = this.hashById.get(id);
     const cached = hash === undefined ? undefined : this.byHash.get(hash);
-    return cached ?? this.findById(id);
+    if (cached) return cached;
+    return this.findById(id).then((record) => {
+      // Remembered, so the next lookup of a minting key (read on each of its children's requests) is in memory.
+      if (record) this.remember(record);
+      return record;
+    });
   }
 
   async findById(id: string): Promise<KeyRecord | null> {
@@ -109,6 +115,7 @@ export class KeyStore {
       updated_at: now,
       last_used_at: null,
       revoked_at: null,
+      parent_key_id: input.parentKeyId ?? null,
     };
     await this.db.insertInto('api_keys').values(row).execute();
     const record = keyFromRow(row);

@@ -4,7 +4,7 @@
  */
 import type { BlockList } from 'node:net';
 import { GatewayError } from '../errors.js';
-import type { KeyVerifier, Principal } from '../plugins/types.js';
+import type { KeyAncestor, KeyVerifier, Principal } from '../plugins/types.js';
 import { hashApiKey, looksLikeApiKey } from './api-key.js';
 import { ALL_SCOPES, type KeyRecord } from './key-record.js';
 import type { KeyStore } from './key-store.js';
@@ -12,6 +12,8 @@ import { buildAllowList, ipAllowed, normalizeIp } from './ip-allow.js';
 
 export const INVALID_KEY = 'Invalid or missing API key';
 export const DEFAULT_ACCOUNT = 'default';
+/** Keys above a key that are honoured; deeper chains (none are made in practice) stop here. */
+const MAX_LINEAGE = 16;
 
 export class Keyring implements KeyVerifier {
   private adminHashes = new Set<string>();
@@ -44,7 +46,7 @@ export class Keyring implements KeyVerifier {
     });
   }
 
-  private check(record: KeyRecord, clientIp: string | (() => string)): Principal {
+  private check(record: KeyRecord, clientIp: string | (() => string)): Principal | Promise<Principal> {
     if (record.revokedAt !== null) throw new GatewayError('auth_invalid', INVALID_KEY);
     if (record.expiresAt !== null && Date.parse(record.expiresAt) <= this.clock()) throw new GatewayError('auth_invalid', 'API key expired');
     if (record.disabled) throw new GatewayError('auth_invalid', 'API key disabled');
@@ -55,7 +57,7 @@ export class Keyring implements KeyVerifier {
       if (!ipAllowed(list, ip)) throw new GatewayError('forbidden', `IP ${normalizeIp(ip)} is not allowed for this key`);
     }
     this.store.touch(record.id);
-    return {
+    const principal: Principal = {
       accountId: record.accountId,
       keyId: record.id,
       scopes: record.scopes,
@@ -63,5 +65,27 @@ export class Keyring implements KeyVerifier {
       rateLimitRpm: record.rateLimitRpm,
       scheme: 'api-key',
     };
+    if (record.parentKeyId === null) return principal;
+    const lineage = this.lineageOf(record);
+    return lineage instanceof Promise ? lineage.then((l) => ({ ...principal, lineage: l })) : { ...principal, lineage };
+  }
+
+  /** The keys above `record`, nearest first; synchronous while they are cached (they are after one lookup). */
+  private lineageOf(record: KeyRecord): KeyAncestor[] | Promise<KeyAncestor[]> {
+    const lineage: KeyAncestor[] = [];
+    const seen = new Set<string>([record.id]);
+    const walk = (parentId: string | null): KeyAncestor[] | Promise<KeyAncestor[]> => {
+      while (parentId !== null && !seen.has(parentId) && lineage.length < MAX_LINEAGE) {
+        seen.add(parentId);
+        const found = this.store.findByIdCached(parentId);
+        if (found instanceof Promise) return found.then((parent) => (parent ? (push(parent), walk(parent.parentKeyId)) : lineage));
+        if (!found) break;
+        push(found);
+        parentId = found.parentKeyId;
+      }
+      return lineage;
+    };
+    const push = (parent: KeyRecord) => lineage.push({ keyId: parent.id, rateLimitRpm: parent.rateLimitRpm });
+    return walk(record.parentKeyId);
   }
 }

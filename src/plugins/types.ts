@@ -204,6 +204,17 @@ export interface Principal {
   readonly rateLimitRpm: number | null;
   /** Which scheme authenticated it. */
   readonly scheme: string;
+  /**
+   * For a key minted by another key: that key and the ones above it, nearest first. Their credit
+   * limits and rate limits apply to this key's requests too.
+   */
+  readonly lineage?: readonly KeyAncestor[];
+}
+
+export interface KeyAncestor {
+  readonly keyId: string;
+  /** Its requests-per-minute override (null: the default). */
+  readonly rateLimitRpm: number | null;
 }
 
 export interface AuthRequest {
