@@ -110,6 +110,22 @@ export class LedgerBilling implements BillingPort {
     this.drop(reservation.id);
   }
 
+  /** Synchronous like hold(): the check of the increase and the new hold are one step. */
+  resize(_principal: Principal, reservation: Reservation, maxCostMicros: number): void {
+    const hold = this.holds.get(reservation.id);
+    if (!hold) return;
+    const micros = Math.max(0, Math.ceil(maxCostMicros));
+    const increase = micros - hold.micros;
+    if (increase > 0) {
+      const account = this.accounts.get(hold.accountId) ?? { balance: 0, reserved: 0 };
+      if (!this.options.isUnmetered(hold.accountId) && account.balance - account.reserved < increase) {
+        throw new GatewayError('insufficient_credits', 'Insufficient credits');
+      }
+      this.assertKeyRoom(hold.keys, increase);
+    }
+    this.rehold(hold, micros);
+  }
+
   /** Appends a non-usage entry (grant, promo, adjustment…) and keeps the cached balance current. */
   credit(entry: LedgerEntryInput): Promise<LedgerRow> {
     return this.options.ledger.append(entry, { onCommit: (row) => this.committed(row) });
@@ -186,6 +202,17 @@ export class LedgerBilling implements BillingPort {
     if (!this.options.isUnmetered(accountId) && (account.balance <= 0 || account.balance - account.reserved < micros)) {
       throw new GatewayError('insufficient_credits', 'Insufficient credits');
     }
+    this.assertKeyRoom(keys, micros);
+    const id = `r${++this.seq}`;
+    this.holds.set(id, { accountId, keys, micros });
+    account.reserved += micros;
+    this.accounts.set(accountId, account);
+    for (const { keyId } of keys) this.keyHeld.set(keyId, (this.keyHeld.get(keyId) ?? 0) + micros);
+    return { id };
+  }
+
+  /** Each limited key (the caller's, then those above it) has room for `micros` more. */
+  private assertKeyRoom(keys: readonly HeldKey[], micros: number): void {
     keys.forEach(({ keyId, limit }, i) => {
       if (!limit || limit.limitMicros === null) return;
       const used = this.options.keyUsage.usageMicros(keyId, limit.limitReset);
@@ -195,12 +222,6 @@ export class LedgerBilling implements BillingPort {
         throw new GatewayError('key_limit_reached', `Key limit reached: ${whose} of ${describeLimit({ ...limit, limitMicros: limit.limitMicros })} is used up`);
       }
     });
-    const id = `r${++this.seq}`;
-    this.holds.set(id, { accountId, keys, micros });
-    account.reserved += micros;
-    this.accounts.set(accountId, account);
-    for (const { keyId } of keys) this.keyHeld.set(keyId, (this.keyHeld.get(keyId) ?? 0) + micros);
-    return { id };
   }
 
   private rehold(hold: Hold, micros: number): void {

@@ -112,16 +112,38 @@ async function prepare(
   call: ChatCall,
 ): Promise<{ runtime: Runtime; decision: RouteDecision; reservation: Reservation; promptTokens: number }> {
   const runtime = deps.runtime();
-  const decision = await route(runtime, deps.breakers, call.request);
-  const first = decision.candidates[0];
-  if (!first) throw new GatewayError('service_unavailable', 'No model is configured for this request');
-  deps.telemetry.routed({ ...identity(call), category: decision.category, subcategory: decision.subcategory, policy: decision.policy, modelId: first.id });
   const promptTokens = estimatePromptTokens(call.request);
   const overhead = runtime.config.billing.overhead;
-  // Reserve for the most expensive candidate: a fallback must not overspend either.
-  const worst = call.principal.mode === 'test' ? 0 : Math.max(...decision.candidates.map((m) => maxCostMicros(m, promptTokens, call.request, overhead)));
-  const reservation = await deps.billing.reserve(call.principal, { requestId: call.requestId, modelId: first.id, maxCostMicros: worst });
-  return { runtime, decision, reservation, promptTokens };
+  const test = call.principal.mode === 'test';
+  const costOn = (m: ResolvedModel) => maxCostMicros(m, promptTokens, call.request, overhead);
+  // Held before routing, at what the cheapest model would cost: classifying may call a paid model
+  // (the llm classifier), and a request the caller cannot pay for must cost nothing upstream.
+  let cheapest = Number.POSITIVE_INFINITY;
+  for (const m of runtime.models.values()) cheapest = Math.min(cheapest, costOn(m));
+  const floor = test || !Number.isFinite(cheapest) ? 0 : cheapest;
+  const reservation = await deps.billing.reserve(call.principal, { requestId: call.requestId, modelId: 'auto', maxCostMicros: floor });
+  try {
+    const decision = await route(runtime, deps.breakers, call.request);
+    const first = decision.candidates[0];
+    if (!first) throw new GatewayError('service_unavailable', 'No model is configured for this request');
+    deps.telemetry.routed({ ...identity(call), category: decision.category, subcategory: decision.subcategory, policy: decision.policy, modelId: first.id });
+    // Then for the most expensive candidate: a fallback must not overspend either.
+    const worst = test ? 0 : Math.max(...decision.candidates.map(costOn));
+    if (deps.billing.resize) deps.billing.resize(call.principal, reservation, worst);
+    else if (worst > floor) {
+      deps.billing.release(call.principal, reservation);
+      return {
+        runtime,
+        decision,
+        reservation: await deps.billing.reserve(call.principal, { requestId: call.requestId, modelId: first.id, maxCostMicros: worst }),
+        promptTokens,
+      };
+    }
+    return { runtime, decision, reservation, promptTokens };
+  } catch (err) {
+    deps.billing.release(call.principal, reservation);
+    throw err;
+  }
 }
 
 export async function completeChat(deps: GatewayDeps, call: ChatCall): Promise<CompletedChat> {
