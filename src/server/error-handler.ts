@@ -31,10 +31,12 @@ function asGatewayError(err: unknown): GatewayError | undefined {
   if (parserError?.type === 'request.size.invalid') return new GatewayError('request_invalid', 'The request body does not match its Content-Length');
   // The router's decodeURIComponent of a path parameter (`/api/keys/%ZZ`).
   if (err instanceof URIError) return new GatewayError('request_invalid', 'The request path has malformed percent-encoding');
-  // Any other body-reader error (stream.not.readable, entity.verify.failed…) is the request's fault.
-  if (typeof parserError?.type === 'string' && parserError.type !== '')
-    return new GatewayError('request_invalid', 'The request body could not be read', {
-      status: parserError.status !== undefined && parserError.status >= 400 && parserError.status < 500 ? parserError.status : 400,
+  // Any other body-reader error (stream.not.readable, a gzip/br body that does not decompress…)
+  // is the request's fault: the reader marks its errors with a type, or as exposable 4xx.
+  const exposed = (err as { expose?: unknown })?.expose === true && parserError?.status !== undefined && parserError.status >= 400 && parserError.status < 500;
+  if ((typeof parserError?.type === 'string' && parserError.type !== '') || exposed)
+    return new GatewayError('request_invalid', 'The request body could not be read (is its Content-Encoding right?)', {
+      status: parserError?.status !== undefined && parserError.status >= 400 && parserError.status < 500 ? parserError.status : 400,
     });
   return undefined;
 }
