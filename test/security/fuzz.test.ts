@@ -101,7 +101,7 @@ const WEIRD_STRINGS = [
 ];
 /** Over limits.max_messages (1000). */
 const MANY_MESSAGES = `{"messages":[${Array.from({ length: 1001 }, () => '{"role":"user","content":"x"}').join(',')}]}`;
-const WEIRD_NUMBERS = [0, -1, -0, 1e308, -1e308, 2 ** 53 + 1, 0.1, 1e-320, 123456789012345678901234567890, 730, 731, 65536];
+const WEIRD_NUMBERS = [0, -1, -0, 1e308, -1e308, 2 ** 53 + 1, 0.1, 1e-320, 1.2345678901234568e29, 730, 731, 65536];
 
 function nested(r: Rand): string {
   const depth = pick(r, [10, 129, 129, 3000]);
@@ -229,7 +229,7 @@ function build(r: Rand, keys: { user: string; test: string; target: string }): F
     else if (k < 0.75) text = JSON.stringify(route.body?.() ?? {}).slice(0, Math.floor(r() * 20));
     else if (k < 0.85) text = JSON.stringify(weirdValue(r));
     else if (k < 0.87) text = MANY_MESSAGES;
-    else text = pick(r, ['', 'name=x&scopes=admin', '\u0000\u0001', '{"a":1e999999}', '{"a":"\\ud800"}', '[' + '1,'.repeat(2000) + '1]']);
+    else text = pick(r, ['', 'name=x&scopes=admin', '\u0000\u0001', '{"a":1e999999}', '{"limit":123456789012345678901234567890,"max_tokens":99999999999999999999}', '{"a":"\\ud800"}', '[' + '1,'.repeat(2000) + '1]']);
     body = Buffer.from(text, 'utf8');
     if (contentType !== '') headers['content-type'] = contentType;
     if (r() < 0.03) headers['content-encoding'] = pick(r, ['gzip', 'br', 'x-unknown']);
