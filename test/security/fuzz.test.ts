@@ -229,7 +229,16 @@ function build(r: Rand, keys: { user: string; test: string; target: string }): F
     else if (k < 0.75) text = JSON.stringify(route.body?.() ?? {}).slice(0, Math.floor(r() * 20));
     else if (k < 0.85) text = JSON.stringify(weirdValue(r));
     else if (k < 0.87) text = MANY_MESSAGES;
-    else text = pick(r, ['', 'name=x&scopes=admin', '\u0000\u0001', '{"a":1e999999}', '{"limit":123456789012345678901234567890,"max_tokens":99999999999999999999}', '{"a":"\\ud800"}', '[' + '1,'.repeat(2000) + '1]']);
+    else
+      text = pick(r, [
+        '',
+        'name=x&scopes=admin',
+        '\u0000\u0001',
+        '{"a":1e999999}',
+        '{"limit":123456789012345678901234567890,"max_tokens":99999999999999999999}',
+        '{"a":"\\ud800"}',
+        '[' + '1,'.repeat(2000) + '1]',
+      ]);
     body = Buffer.from(text, 'utf8');
     if (contentType !== '') headers['content-type'] = contentType;
     if (r() < 0.03) headers['content-encoding'] = pick(r, ['gzip', 'br', 'x-unknown']);
