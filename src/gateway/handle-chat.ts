@@ -340,19 +340,22 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     }
   }
 
+  const generator = batches();
   return {
     model,
     decision,
     attempts: success.attempts,
     warnings,
     promptTokens,
-    batches: batches(),
+    batches: generator,
     costMicros: () => settledCost,
     usage: () => finalUsage,
     upstreamMs: () => (endedAt ?? deps.clock()) - success.startedAt,
     async cancel() {
       if (started || settled) return;
       started = true;
+      // Completes the generator without running it: nothing more is read, settled or billed.
+      await generator.return(undefined);
       success.controller.abort(new Error('stream abandoned before its first byte'));
       await iterator.return?.().catch(() => undefined);
       deps.billing.release(call.principal, reservation);
