@@ -5,9 +5,9 @@ import * as vault from './migrations/2026-11-23-010-vault.js';
 import * as ledger from './migrations/2026-11-23-020-ledger.js';
 import * as conversations from './migrations/2026-11-23-030-conversations.js';
 import * as responses from './migrations/2026-12-02-040-responses.js';
-import * as requestLogIds from './migrations/2026-12-02-040-request-log-ids.js';
-import * as conversationBytes from './migrations/2026-12-02-050-conversation-bytes.js';
-import * as keyParent from './migrations/2026-12-02-060-key-parent.js';
+import * as requestLogIds from './migrations/2026-12-02-050-request-log-ids.js';
+import * as conversationBytes from './migrations/2026-12-02-060-conversation-bytes.js';
+import * as keyParent from './migrations/2026-12-02-070-key-parent.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23-001-accounts-and-keys': accountsAndKeys,
@@ -15,9 +15,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23-020-ledger': ledger,
   '2026-11-23-030-conversations': conversations,
   '2026-12-02-040-responses': responses,
-  '2026-12-02-040-request-log-ids': requestLogIds,
-  '2026-12-02-050-conversation-bytes': conversationBytes,
-  '2026-12-02-060-key-parent': keyParent,
+  '2026-12-02-050-request-log-ids': requestLogIds,
+  '2026-12-02-060-conversation-bytes': conversationBytes,
+  '2026-12-02-070-key-parent': keyParent,
 };
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationResultSet> {

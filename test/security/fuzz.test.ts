@@ -29,6 +29,9 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/messages', body: chat },
   { method: 'POST', path: '/v1/embeddings', body: () => ({ model: 'mock-fast', input: 'x' }) },
   { method: 'POST', path: '/api/v1/embeddings', body: () => ({ model: 'mock-fast', input: ['x'] }) },
+  { method: 'POST', path: '/v1/responses', body: () => ({ model: 'mock-fast', input: 'hello', max_output_tokens: 16 }) },
+  { method: 'POST', path: '/api/v1/responses', body: () => ({ model: 'mock-fast', input: [{ role: 'user', content: 'hi' }], stream: true }) },
+  { method: 'GET', path: '/v1/responses/:id' },
   { method: 'GET', path: '/v1/models' },
   { method: 'GET', path: '/api/v1/models' },
   {
