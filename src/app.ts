@@ -80,6 +80,6 @@ export function createApp(deps: AppDeps): Express {
   for (const routes of deps.apiRoutes ?? []) app.use(routes({ auth, body }));
 
   app.use(notFound);
-  app.use(errorHandler(gateway.logger));
+  app.use(errorHandler(gateway.logger, gateway.redact));
   return app;
 }

@@ -194,6 +194,10 @@ export function isGatewayError(value: unknown): value is GatewayError {
  * 408/5xx (and Anthropic's 529) → unavailable, other 4xx → passed on with its status.
  */
 export function upstreamStatusError(provider: string, status: number, message: string): GatewayError {
+  // Redirects are never followed (the credential must not go elsewhere) nor passed on: a 3xx
+  // (or any non-error status here) is not the provider's documented answer.
+  if (status < 400)
+    return new GatewayError('upstream_bad_response', `Provider ${provider} answered HTTP ${status}, which Switchboard does not follow`, { provider });
   if (status === 429) return new GatewayError('upstream_rate_limited', message, { provider, status: 429 });
   if (status === 408) return new GatewayError('upstream_timeout', message, { provider, status: 504 });
   if (status >= 500) return new GatewayError('upstream_unavailable', message, { provider, status });

@@ -27,12 +27,18 @@ export interface LedgerBillingOptions {
   readonly logger: Logger;
 }
 
+/** A key whose limit a request is held against: the calling key, then the keys that minted it. */
+interface HeldKey {
+  readonly keyId: string;
+  readonly limit: KeyLimit | null;
+}
+
 interface Hold {
   readonly accountId: string;
-  readonly keyId: string | null;
+  /** The calling key first, then its lineage (empty for principals that are not keys). */
+  readonly keys: readonly HeldKey[];
   /** Held until the commit; during settle() it is the amount being charged. */
   micros: number;
-  readonly limit: KeyLimit | null;
 }
 
 interface AccountState {
@@ -41,6 +47,10 @@ interface AccountState {
 }
 
 const NOT_HELD = 'unmetered:';
+
+function heldKeys(ids: readonly string[], limits: readonly (KeyLimit | null)[]): HeldKey[] {
+  return ids.map((keyId, i) => ({ keyId, limit: limits[i] ?? null }));
+}
 
 function describeLimit(limit: KeyLimit & { limitMicros: number }): string {
   const usd = limit.limitMicros / 1e6;
@@ -62,11 +72,13 @@ export class LedgerBilling implements BillingPort {
    */
   reserve(principal: Principal, estimate: ChargeEstimate): Promise<Reservation> | Reservation {
     if (principal.mode === 'test') return { id: `${NOT_HELD}${++this.seq}` };
-    const { accountId, keyId } = principal;
-    const limit = keyId ? this.options.keyLimit(keyId) : null;
-    if (limit instanceof Promise || !this.accounts.has(accountId)) return this.reserveAfterLoading(principal, estimate, limit);
+    const { accountId } = principal;
+    // Spend of a minted key counts toward the limit of every key above it.
+    const ids = principal.keyId === null ? [] : [principal.keyId, ...(principal.lineage ?? []).map((a) => a.keyId)];
+    const limits = ids.map((id) => this.options.keyLimit(id));
+    if (limits.some((l) => l instanceof Promise) || !this.accounts.has(accountId)) return this.reserveAfterLoading(principal, estimate, ids, limits);
     try {
-      return this.hold(accountId, keyId, estimate, limit);
+      return this.hold(accountId, heldKeys(ids, limits as (KeyLimit | null)[]), estimate);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -85,7 +97,7 @@ export class LedgerBilling implements BillingPort {
       await this.options.ledger.append(entry, {
         onCommit: (row) => {
           this.committed(row);
-          if (hold.keyId && entry.costMicros) this.options.keyUsage.add(hold.keyId, entry.costMicros);
+          if (entry.costMicros) for (const { keyId } of hold.keys) this.options.keyUsage.add(keyId, entry.costMicros);
           this.drop(reservation.id);
         },
       });
@@ -96,6 +108,22 @@ export class LedgerBilling implements BillingPort {
 
   release(_principal: Principal, reservation: Reservation): void {
     this.drop(reservation.id);
+  }
+
+  /** Synchronous like hold(): the check of the increase and the new hold are one step. */
+  resize(_principal: Principal, reservation: Reservation, maxCostMicros: number): void {
+    const hold = this.holds.get(reservation.id);
+    if (!hold) return;
+    const micros = Math.max(0, Math.ceil(maxCostMicros));
+    const increase = micros - hold.micros;
+    if (increase > 0) {
+      const account = this.accounts.get(hold.accountId) ?? { balance: 0, reserved: 0 };
+      if (!this.options.isUnmetered(hold.accountId) && account.balance - account.reserved < increase) {
+        throw new GatewayError('insufficient_credits', 'Insufficient credits');
+      }
+      this.assertKeyRoom(hold.keys, increase);
+    }
+    this.rehold(hold, micros);
   }
 
   /** Appends a non-usage entry (grant, promo, adjustment…) and keeps the cached balance current. */
@@ -123,10 +151,11 @@ export class LedgerBilling implements BillingPort {
     let cap = Infinity;
     const account = this.accounts.get(hold.accountId);
     if (!unmetered && account) cap = Math.min(cap, Math.max(0, account.balance - (account.reserved - hold.micros)));
-    if (hold.keyId && hold.limit && hold.limit.limitMicros !== null) {
-      const used = this.options.keyUsage.usageMicros(hold.keyId, hold.limit.limitReset);
-      const others = (this.keyHeld.get(hold.keyId) ?? 0) - hold.micros;
-      cap = Math.min(cap, Math.max(0, hold.limit.limitMicros - used - others));
+    for (const { keyId, limit } of hold.keys) {
+      if (!limit || limit.limitMicros === null) continue;
+      const used = this.options.keyUsage.usageMicros(keyId, limit.limitReset);
+      const others = (this.keyHeld.get(keyId) ?? 0) - hold.micros;
+      cap = Math.min(cap, Math.max(0, limit.limitMicros - used - others));
     }
     let note: string | null = null;
     if (cost > cap) {
@@ -144,7 +173,7 @@ export class LedgerBilling implements BillingPort {
       type: 'usage',
       amountMicros: unmetered ? 0 : -cost,
       costMicros: cost,
-      keyId: hold.keyId,
+      keyId: hold.keys[0]?.keyId ?? null,
       requestId: charge.requestId,
       model: charge.modelId,
       inputTokens: charge.inputTokens,
@@ -155,42 +184,51 @@ export class LedgerBilling implements BillingPort {
     };
   }
 
-  private async reserveAfterLoading(principal: Principal, estimate: ChargeEstimate, pending: KeyLimit | null | Promise<KeyLimit | null>): Promise<Reservation> {
-    const limit = await pending;
+  private async reserveAfterLoading(
+    principal: Principal,
+    estimate: ChargeEstimate,
+    ids: readonly string[],
+    pending: readonly (KeyLimit | null | Promise<KeyLimit | null>)[],
+  ): Promise<Reservation> {
+    const limits = await Promise.all(pending);
     await this.ensureLoaded(principal.accountId);
-    return this.hold(principal.accountId, principal.keyId, estimate, limit);
+    return this.hold(principal.accountId, heldKeys(ids, limits), estimate);
   }
 
   /** Synchronous, so the check and the hold are one atomic step. */
-  private hold(accountId: string, keyId: string | null, estimate: ChargeEstimate, limit: KeyLimit | null): Reservation {
+  private hold(accountId: string, keys: readonly HeldKey[], estimate: ChargeEstimate): Reservation {
     const account = this.accounts.get(accountId) ?? { balance: 0, reserved: 0 };
     const micros = Math.max(0, Math.ceil(estimate.maxCostMicros));
     if (!this.options.isUnmetered(accountId) && (account.balance <= 0 || account.balance - account.reserved < micros)) {
       throw new GatewayError('insufficient_credits', 'Insufficient credits');
     }
-    if (keyId && limit && limit.limitMicros !== null) {
+    this.assertKeyRoom(keys, micros);
+    const id = `r${++this.seq}`;
+    this.holds.set(id, { accountId, keys, micros });
+    account.reserved += micros;
+    this.accounts.set(accountId, account);
+    for (const { keyId } of keys) this.keyHeld.set(keyId, (this.keyHeld.get(keyId) ?? 0) + micros);
+    return { id };
+  }
+
+  /** Each limited key (the caller's, then those above it) has room for `micros` more. */
+  private assertKeyRoom(keys: readonly HeldKey[], micros: number): void {
+    keys.forEach(({ keyId, limit }, i) => {
+      if (!limit || limit.limitMicros === null) return;
       const used = this.options.keyUsage.usageMicros(keyId, limit.limitReset);
       const held = this.keyHeld.get(keyId) ?? 0;
       if (used >= limit.limitMicros || used + held + micros > limit.limitMicros) {
-        throw new GatewayError(
-          'key_limit_reached',
-          `Key limit reached: this API key's credit limit of ${describeLimit({ ...limit, limitMicros: limit.limitMicros })} is used up`,
-        );
+        const whose = i === 0 ? "this API key's credit limit" : 'the credit limit of the API key that created this key';
+        throw new GatewayError('key_limit_reached', `Key limit reached: ${whose} of ${describeLimit({ ...limit, limitMicros: limit.limitMicros })} is used up`);
       }
-    }
-    const id = `r${++this.seq}`;
-    this.holds.set(id, { accountId, keyId, micros, limit });
-    account.reserved += micros;
-    this.accounts.set(accountId, account);
-    if (keyId) this.keyHeld.set(keyId, (this.keyHeld.get(keyId) ?? 0) + micros);
-    return { id };
+    });
   }
 
   private rehold(hold: Hold, micros: number): void {
     const delta = micros - hold.micros;
     const account = this.accounts.get(hold.accountId);
     if (account) account.reserved += delta;
-    if (hold.keyId) this.keyHeld.set(hold.keyId, (this.keyHeld.get(hold.keyId) ?? 0) + delta);
+    for (const { keyId } of hold.keys) this.keyHeld.set(keyId, (this.keyHeld.get(keyId) ?? 0) + delta);
     hold.micros = micros;
   }
 
@@ -207,10 +245,10 @@ export class LedgerBilling implements BillingPort {
     this.holds.delete(id);
     const account = this.accounts.get(hold.accountId);
     if (account) account.reserved -= hold.micros;
-    if (hold.keyId) {
-      const left = (this.keyHeld.get(hold.keyId) ?? 0) - hold.micros;
-      if (left > 0) this.keyHeld.set(hold.keyId, left);
-      else this.keyHeld.delete(hold.keyId);
+    for (const { keyId } of hold.keys) {
+      const left = (this.keyHeld.get(keyId) ?? 0) - hold.micros;
+      if (left > 0) this.keyHeld.set(keyId, left);
+      else this.keyHeld.delete(keyId);
     }
   }
 }

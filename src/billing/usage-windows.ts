@@ -65,17 +65,33 @@ export class KeyUsageCounters implements KeyUsageSource {
       .where('key_id', 'is not', null)
       .where('created_at', '>=', since)
       .execute();
+    // A key's usage includes that of the keys it minted (and theirs): their spend counts toward its limit.
+    const parents = new Map<string, string>();
+    for (const row of await db.selectFrom('api_keys').select(['id', 'parent_key_id']).where('parent_key_id', 'is not', null).execute()) {
+      if (row.parent_key_id) parents.set(row.id, row.parent_key_id);
+    }
+    const withAncestors = (keyId: string): string[] => {
+      const chain = [keyId];
+      for (let parent = parents.get(keyId); parent !== undefined && !chain.includes(parent) && chain.length <= 16; parent = parents.get(parent))
+        chain.push(parent);
+      return chain;
+    };
     this.keys.clear();
-    for (const row of totals) if (row.key_id) this.counters(row.key_id, now).total = Number(row.micros ?? 0);
+    for (const row of totals) {
+      if (!row.key_id) continue;
+      for (const id of withAncestors(row.key_id)) this.counters(id, now).total += Number(row.micros ?? 0);
+    }
     for (const row of recent) {
       if (!row.key_id) continue;
       const at = Date.parse(row.created_at);
-      const c = this.counters(row.key_id, now);
-      for (const reset of RESETS) if (at >= c.windows[reset].start) c.windows[reset].micros += row.cost_micros ?? 0;
+      for (const id of withAncestors(row.key_id)) {
+        const c = this.counters(id, now);
+        for (const reset of RESETS) if (at >= c.windows[reset].start) c.windows[reset].micros += row.cost_micros ?? 0;
+      }
     }
   }
 
-  /** Records a committed charge. */
+  /** Records a committed charge (the caller adds it to the key and to each key above it). */
   add(keyId: string, micros: number, at: number = this.clock()): void {
     const c = this.counters(keyId, at);
     c.total += micros;

@@ -15,6 +15,7 @@ import { interpolateEnv } from './interpolate.js';
 import { buildConfigSchema } from './schema.js';
 import { precompiledValidator } from './precompiled.js';
 import { checkReferences } from './semantic.js';
+import { checkSafety } from './safety.js';
 import type { Config } from './types.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -75,6 +76,8 @@ function applyEnvOverrides(config: Record<string, Record<string, unknown>>, env:
     if (!/^\d+$/.test(port) || Number(port) > 65535) errors.push(`PORT: must be an integer 0–65535, got "${port}"`);
     else if (config['server']) config['server']['port'] = Number(port);
   }
+  const host = env['HOST'];
+  if (host !== undefined && host.trim() !== '' && config['server']) config['server']['host'] = host.trim();
   const dbUrl = env['SWITCHBOARD_DATABASE_URL'];
   if (dbUrl && config['database']) config['database']['url'] = dbUrl;
 }
@@ -100,7 +103,7 @@ export function validateConfig(raw: unknown, registry: PluginRegistry, env: Node
 
   applyEnvOverrides(tree as Record<string, Record<string, unknown>>, env, errors);
   const config = tree as unknown as Config;
-  errors.push(...checkReferences(config));
+  errors.push(...checkReferences(config), ...checkSafety(config));
   if (errors.length > 0) return { errors };
   return { config: deepFreeze(config), errors };
 }

@@ -59,11 +59,17 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
     properties: {
       server: obj('HTTP server settings.', {
         port: int('TCP port to listen on (env PORT overrides).', { minimum: 0, maximum: 65535, default: 8080 }),
-        host: str('Interface to bind.', { default: '0.0.0.0' }),
+        host: str('Interface to bind (env HOST overrides); beyond loopback, metrics.token is required.', { default: '127.0.0.1' }),
         body_limit: str('Largest accepted request body, e.g. 10mb.', { pattern: '^\\d+(\\.\\d+)?\\s*(b|kb|mb|gb)$', default: '10mb' }),
         trust_proxy: {
-          description: 'Whether X-Forwarded-For is believed (Express trust proxy: true, a hop count, or addresses).',
-          type: ['boolean', 'integer', 'string'],
+          description:
+            "Whose X-Forwarded-For is believed: false (nobody), the number of proxy hops in front, or the proxies' addresses/CIDRs (a list or a comma-separated string); true is refused.",
+          anyOf: [
+            { type: 'boolean' },
+            { type: 'integer', minimum: 0 },
+            { type: 'string', minLength: 1 },
+            { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+          ],
           default: false,
         },
         shutdown_timeout_ms: int('How long in-flight requests may take to finish on SIGTERM.', { minimum: 0, default: 10000 }),
@@ -82,7 +88,7 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
         }),
         admin_keys: {
           type: 'array',
-          description: 'Admin API keys accepted in addition to those in the database; empty entries are ignored.',
+          description: 'Admin API keys accepted in addition to those in the database, each <key_prefix><48 lowercase hex>; empty entries are ignored.',
           items: { type: 'string' },
           default: [],
         },
@@ -218,11 +224,24 @@ export function buildConfigSchema(registry: PluginRegistry): Schema {
       }),
       metrics: obj('Prometheus metrics.', {
         enabled: bool('Serve GET /metrics.', { default: true }),
-        token: str('Bearer token required to scrape (empty: none).'),
+        token: str('Bearer token required to scrape (empty: none; required when server.host is not a loopback address).'),
       }),
       logging: obj('Logs.', {
         level: { type: 'string', enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Minimum level written.', default: 'info' },
         log_prompts: bool('Write prompt and answer text into request logs.', { default: false }),
+      }),
+      limits: obj('Caps on what one request or account may send and store (test-mode keys included).', {
+        max_messages: int('Messages accepted in one POST /api/chat body (413 beyond).', { minimum: 1, default: 1000 }),
+        max_conversation_bytes: int('UTF-8 bytes one stored conversation may hold, inlined files included (413 beyond).', {
+          minimum: 1,
+          default: 5 * 1024 * 1024,
+        }),
+        max_account_bytes: int("UTF-8 bytes all of an account's stored conversations may hold (413 beyond).", { minimum: 1, default: 100 * 1024 * 1024 }),
+      }),
+      storage: obj('What is kept after a request.', {
+        conversations: bool('Store /api/chat conversations (false: nothing is kept, conversationId is refused; a request may also send store: false).', {
+          default: true,
+        }),
       }),
       retention: obj('Data retention.', {
         request_logs_days: int('Days request logs are kept.', { minimum: 1, default: 30 }),

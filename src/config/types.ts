@@ -51,7 +51,8 @@ export interface Config {
     readonly port: number;
     readonly host: string;
     readonly body_limit: string;
-    readonly trust_proxy: boolean | number | string;
+    /** false, a hop count, or proxy addresses/CIDRs (`true` is a config error). */
+    readonly trust_proxy: boolean | number | string | readonly string[];
     readonly shutdown_timeout_ms: number;
   };
   readonly database: { readonly url: string };
@@ -85,5 +86,7 @@ export interface Config {
   };
   readonly metrics: { readonly enabled: boolean; readonly token?: string };
   readonly logging: { readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'; readonly log_prompts: boolean };
+  readonly limits: { readonly max_messages: number; readonly max_conversation_bytes: number; readonly max_account_bytes: number };
+  readonly storage: { readonly conversations: boolean };
   readonly retention: { readonly request_logs_days: number; readonly conversations_days: number; readonly responses_days: number };
 }

@@ -2,7 +2,7 @@
  * Opens the database named by `database.url`. SQLite (better-sqlite3) now; the data layer speaks
  * Kysely only, so a PostgreSQL dialect can be added here without rewriting queries.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
@@ -52,8 +52,20 @@ function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
 
 export function openDatabase(url: string, cwd = process.cwd()): DatabaseHandle {
   const path = sqlitePathOf(url, cwd);
-  // Start-up only: the directory must exist before SQLite can create the file.
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // Start-up only: the directory must exist before SQLite can create the file. What Switchboard
+  // creates is private: the data directory 0700, the database 0600 (SQLite gives the -wal and
+  // -shm files the database file's mode).
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', 0o600));
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      try {
+        chmodSync(file, 0o600);
+      } catch {
+        /* absent, or not ours to change */
+      }
+    }
+  }
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   // In WAL mode NORMAL is durable against a process crash (kill -9); only an OS crash or power

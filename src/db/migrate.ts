@@ -5,7 +5,10 @@ import * as vault from './migrations/2026-11-23-010-vault.js';
 import * as ledger from './migrations/2026-11-23-020-ledger.js';
 import * as conversations from './migrations/2026-11-23-030-conversations.js';
 import * as responses from './migrations/2026-12-02-040-responses.js';
-import * as keyTypeAndOrigins from './migrations/2026-12-02-050-key-type-and-origins.js';
+import * as requestLogIds from './migrations/2026-12-02-050-request-log-ids.js';
+import * as conversationBytes from './migrations/2026-12-02-060-conversation-bytes.js';
+import * as keyParent from './migrations/2026-12-02-070-key-parent.js';
+import * as keyTypeAndOrigins from './migrations/2026-12-02-080-key-type-and-origins.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23-001-accounts-and-keys': accountsAndKeys,
@@ -13,7 +16,10 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-23-020-ledger': ledger,
   '2026-11-23-030-conversations': conversations,
   '2026-12-02-040-responses': responses,
-  '2026-12-02-050-key-type-and-origins': keyTypeAndOrigins,
+  '2026-12-02-050-request-log-ids': requestLogIds,
+  '2026-12-02-060-conversation-bytes': conversationBytes,
+  '2026-12-02-070-key-parent': keyParent,
+  '2026-12-02-080-key-type-and-origins': keyTypeAndOrigins,
 };
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationResultSet> {

@@ -34,6 +34,8 @@ export interface ApiKeysTable {
   type: Generated<string>;
   /** JSON array of origins a public key may be used from; null for secret keys. */
   allowed_origins: string | null;
+  /** The key that minted this one (its limit and rate limit also apply to this key's use). */
+  parent_key_id: string | null;
 }
 
 /** One encrypted vault entry (AES-256-GCM; base64 columns). The plaintext is never stored. */
@@ -53,6 +55,8 @@ export interface ConversationsTable {
   id: string;
   account_id: string;
   title: string | null;
+  /** UTF-8 bytes of its stored messages (the storage caps read this). */
+  bytes: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -68,6 +72,9 @@ export interface ConversationMessagesTable {
 
 /** One row per completed request (written in batches); /api/feedback looks requests up here. */
 export interface RequestLogsTable {
+  /** Server-generated; rows are never keyed by what a client sent. */
+  id: Generated<number>;
+  /** The request id (a client's X-Request-Id when well-formed): a correlation id, unique only per account at best. */
   request_id: string;
   account_id: string;
   key_id: string | null;

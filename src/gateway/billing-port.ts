@@ -30,6 +30,11 @@ export interface BillingPort {
   /** Commits the charge; resolves once it is durable. */
   settle(principal: Principal, reservation: Reservation, charge: ActualCharge): Promise<void> | void;
   release(principal: Principal, reservation: Reservation): void;
+  /**
+   * Changes a reservation's maximum (e.g. from the cheapest possible model, held before routing,
+   * to the chosen candidates' worst case); throws like reserve() when the increase does not fit.
+   */
+  resize?(principal: Principal, reservation: Reservation, maxCostMicros: number): void;
 }
 
 /** No credits system: nothing is reserved or charged. */
@@ -37,4 +42,5 @@ export const UNMETERED: BillingPort = {
   reserve: (_p, estimate) => ({ id: estimate.requestId }),
   settle: () => {},
   release: () => {},
+  resize: () => {},
 };

@@ -15,6 +15,7 @@ import type { CircuitBreakers } from './circuit-breaker.js';
 import { route, type RouteDecision } from './router.js';
 import type { ResolvedModel, Runtime } from './runtime.js';
 import type { GatewayTelemetry } from './telemetry.js';
+import { redactError } from '../vault/known-secrets.js';
 import { estimatePromptTokens, estimateTokens, TokenCounter } from './token-estimate.js';
 
 export interface GatewayDeps {
@@ -24,6 +25,8 @@ export interface GatewayDeps {
   readonly telemetry: GatewayTelemetry;
   readonly clock: () => number;
   readonly logger: Logger;
+  /** Cuts the provider credentials this process knows out of client-visible text (default: unchanged). */
+  readonly redact?: (text: string) => string;
 }
 
 export interface ChatCall {
@@ -61,6 +64,12 @@ export interface OpenedStream extends ChatOutcome {
   costMicros(): number;
   usage(): Usage | null;
   upstreamMs(): number;
+  /**
+   * For a route that fails before it starts reading `batches` (e.g. while writing the head):
+   * aborts the upstream call and releases the reservation. Once `batches` has started, its own
+   * cleanup bills what was produced and this does nothing.
+   */
+  cancel(): Promise<void>;
 }
 
 function identity(call: ChatCall) {
@@ -106,16 +115,38 @@ async function prepare(
   call: ChatCall,
 ): Promise<{ runtime: Runtime; decision: RouteDecision; reservation: Reservation; promptTokens: number }> {
   const runtime = deps.runtime();
-  const decision = await route(runtime, deps.breakers, call.request);
-  const first = decision.candidates[0];
-  if (!first) throw new GatewayError('service_unavailable', 'No model is configured for this request');
-  deps.telemetry.routed({ ...identity(call), category: decision.category, subcategory: decision.subcategory, policy: decision.policy, modelId: first.id });
   const promptTokens = estimatePromptTokens(call.request);
   const overhead = runtime.config.billing.overhead;
-  // Reserve for the most expensive candidate: a fallback must not overspend either.
-  const worst = call.principal.mode === 'test' ? 0 : Math.max(...decision.candidates.map((m) => maxCostMicros(m, promptTokens, call.request, overhead)));
-  const reservation = await deps.billing.reserve(call.principal, { requestId: call.requestId, modelId: first.id, maxCostMicros: worst });
-  return { runtime, decision, reservation, promptTokens };
+  const test = call.principal.mode === 'test';
+  const costOn = (m: ResolvedModel) => maxCostMicros(m, promptTokens, call.request, overhead);
+  // Held before routing, at what the cheapest model would cost: classifying may call a paid model
+  // (the llm classifier), and a request the caller cannot pay for must cost nothing upstream.
+  let cheapest = Number.POSITIVE_INFINITY;
+  for (const m of runtime.models.values()) cheapest = Math.min(cheapest, costOn(m));
+  const floor = test || !Number.isFinite(cheapest) ? 0 : cheapest;
+  const reservation = await deps.billing.reserve(call.principal, { requestId: call.requestId, modelId: 'auto', maxCostMicros: floor });
+  try {
+    const decision = await route(runtime, deps.breakers, call.request);
+    const first = decision.candidates[0];
+    if (!first) throw new GatewayError('service_unavailable', 'No model is configured for this request');
+    deps.telemetry.routed({ ...identity(call), category: decision.category, subcategory: decision.subcategory, policy: decision.policy, modelId: first.id });
+    // Then for the most expensive candidate: a fallback must not overspend either.
+    const worst = test ? 0 : Math.max(...decision.candidates.map(costOn));
+    if (deps.billing.resize) deps.billing.resize(call.principal, reservation, worst);
+    else if (worst > floor) {
+      deps.billing.release(call.principal, reservation);
+      return {
+        runtime,
+        decision,
+        reservation: await deps.billing.reserve(call.principal, { requestId: call.requestId, modelId: first.id, maxCostMicros: worst }),
+        promptTokens,
+      };
+    }
+    return { runtime, decision, reservation, promptTokens };
+  } catch (err) {
+    deps.billing.release(call.principal, reservation);
+    throw err;
+  }
 }
 
 export async function completeChat(deps: GatewayDeps, call: ChatCall): Promise<CompletedChat> {
@@ -229,6 +260,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
   // stream breaks before its finish.
   const startUsage = head?.type === 'start' ? head.usage : undefined;
 
+  const redact = (e: GatewayError): GatewayError => (deps.redact ? redactError(e, deps.redact) : e);
   const produced = new TokenCounter();
   let settledCost = 0;
   let finalUsage: Usage | null = null;
@@ -277,7 +309,9 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     }
   };
 
+  let started = false;
   async function* batches(): AsyncGenerator<readonly StreamEvent[]> {
+    started = true;
     let finished = false;
     try {
       let next = first;
@@ -295,7 +329,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
             return;
           }
           if (ev.type === 'error') {
-            yield batch.slice(0, i + 1);
+            yield [...batch.slice(0, i), { type: 'error', error: redact(ev.error) }];
             return;
           }
           track(ev);
@@ -310,7 +344,7 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     } catch (err) {
       if (call.signal.aborted) return;
       const error = isGatewayError(err) ? err : new GatewayError('upstream_bad_response', `Provider ${model.providerName} failed mid-stream`, { cause: err });
-      yield [{ type: 'error', error }];
+      yield [{ type: 'error', error: redact(error) }];
     } finally {
       if (!finished) success.controller.abort(new Error('stream closed'));
       await iterator.return?.().catch(() => undefined);
@@ -319,15 +353,25 @@ export async function openChatStream(deps: GatewayDeps, call: ChatCall): Promise
     }
   }
 
+  const generator = batches();
   return {
     model,
     decision,
     attempts: success.attempts,
     warnings,
     promptTokens,
-    batches: batches(),
+    batches: generator,
     costMicros: () => settledCost,
     usage: () => finalUsage,
     upstreamMs: () => (endedAt ?? deps.clock()) - success.startedAt,
+    async cancel() {
+      if (started || settled) return;
+      started = true;
+      // Completes the generator without running it: nothing more is read, settled or billed.
+      await generator.return(undefined);
+      success.controller.abort(new Error('stream abandoned before its first byte'));
+      await iterator.return?.().catch(() => undefined);
+      deps.billing.release(call.principal, reservation);
+    },
   };
 }

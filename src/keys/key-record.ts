@@ -30,6 +30,8 @@ export interface KeyRecord {
   readonly type: KeyType;
   /** Origins (scheme://host[:port]) a public key may be used from; null for secret keys. */
   readonly allowedOrigins: readonly string[] | null;
+  /** The key that minted it; null for keys made by an admin, the CLI or at start. */
+  readonly parentKeyId: string | null;
 }
 
 /** A JSON array column of strings; null (or anything malformed) → null. */
@@ -64,5 +66,6 @@ export function keyFromRow(row: Selectable<ApiKeysTable>): KeyRecord {
     revokedAt: row.revoked_at,
     type: row.type === 'public' ? 'public' : 'secret',
     allowedOrigins: parseJsonArray(row.allowed_origins ?? null),
+    parentKeyId: row.parent_key_id ?? null,
   };
 }

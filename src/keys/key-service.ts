@@ -114,7 +114,16 @@ export class KeyService {
       const max = this.deps.maxKeysPerAccount();
       if (active >= max)
         throw new GatewayError('conflict', `This account already has ${active} active API keys (auth.max_keys_per_account is ${max}); revoke one first`);
-      return this.deps.keyStore.create({ accountId, name: input.name ?? 'API key', ...fields, type, allowedOrigins: input.allowedOrigins ?? null });
+      // A non-admin key's children stay under its limits: their spend and requests count toward it.
+      const parentKeyId = bounds !== null ? caller.keyId : null;
+      return this.deps.keyStore.create({
+        accountId,
+        name: input.name ?? 'API key',
+        ...fields,
+        type,
+        allowedOrigins: input.allowedOrigins ?? null,
+        parentKeyId,
+      });
     };
     const result = this.createQueue.then(run, run);
     this.createQueue = result.catch(() => undefined);

@@ -22,6 +22,7 @@ export interface NewKey {
   readonly limitReset?: LimitReset | null;
   readonly type?: KeyType;
   readonly allowedOrigins?: readonly string[] | null;
+  readonly parentKeyId?: string | null;
 }
 
 export interface KeyStoreOptions {
@@ -114,7 +115,12 @@ export class KeyStore {
     this.checkExternalWrites();
     const hash = this.hashById.get(id);
     const cached = hash === undefined ? undefined : this.byHash.get(hash);
-    return cached ?? this.findById(id);
+    if (cached) return cached;
+    return this.findById(id).then((record) => {
+      // Remembered, so the next lookup of a minting key (read on each of its children's requests) is in memory.
+      if (record) this.remember(record);
+      return record;
+    });
   }
 
   async findById(id: string): Promise<KeyRecord | null> {
@@ -147,6 +153,7 @@ export class KeyStore {
       revoked_at: null,
       type,
       allowed_origins: input.allowedOrigins ? JSON.stringify(input.allowedOrigins) : null,
+      parent_key_id: input.parentKeyId ?? null,
     };
     await this.db.insertInto('api_keys').values(row).execute();
     if (type === 'public') this.publicOrigins = undefined;

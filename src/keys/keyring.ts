@@ -4,7 +4,7 @@
  */
 import type { BlockList } from 'node:net';
 import { GatewayError } from '../errors.js';
-import type { KeyVerifier, Principal } from '../plugins/types.js';
+import type { KeyAncestor, KeyVerifier, Principal } from '../plugins/types.js';
 import { hashApiKey, looksLikeApiKey } from './api-key.js';
 import { ALL_SCOPES, type KeyRecord } from './key-record.js';
 import type { KeyStore } from './key-store.js';
@@ -12,6 +12,8 @@ import { buildAllowList, ipAllowed, normalizeIp } from './ip-allow.js';
 
 export const INVALID_KEY = 'Invalid or missing API key';
 export const DEFAULT_ACCOUNT = 'default';
+/** Keys above a key that are honoured; deeper chains (none are made in practice) stop here. */
+const MAX_LINEAGE = 16;
 
 export class Keyring implements KeyVerifier {
   private adminHashes = new Set<string>();
@@ -45,7 +47,7 @@ export class Keyring implements KeyVerifier {
     });
   }
 
-  private check(record: KeyRecord, clientIp: string | (() => string)): Principal {
+  private check(record: KeyRecord, clientIp: string | (() => string)): Principal | Promise<Principal> {
     if (record.revokedAt !== null) throw new GatewayError('auth_invalid', INVALID_KEY);
     if (record.expiresAt !== null && Date.parse(record.expiresAt) <= this.clock()) throw new GatewayError('auth_invalid', 'API key expired');
     if (record.disabled) throw new GatewayError('auth_invalid', 'API key disabled');
@@ -64,6 +66,28 @@ export class Keyring implements KeyVerifier {
       rateLimitRpm: record.rateLimitRpm,
       scheme: 'api-key',
     };
-    return record.type === 'public' ? { ...principal, publicKey: { allowedOrigins: record.allowedOrigins ?? [] } } : principal;
+    const withKind = record.type === 'public' ? { ...principal, publicKey: { allowedOrigins: record.allowedOrigins ?? [] } } : principal;
+    if (record.parentKeyId === null) return withKind;
+    const lineage = this.lineageOf(record);
+    return lineage instanceof Promise ? lineage.then((l) => ({ ...withKind, lineage: l })) : { ...withKind, lineage };
+  }
+
+  /** The keys above `record`, nearest first; synchronous while they are cached (they are after one lookup). */
+  private lineageOf(record: KeyRecord): KeyAncestor[] | Promise<KeyAncestor[]> {
+    const lineage: KeyAncestor[] = [];
+    const seen = new Set<string>([record.id]);
+    const walk = (parentId: string | null): KeyAncestor[] | Promise<KeyAncestor[]> => {
+      while (parentId !== null && !seen.has(parentId) && lineage.length < MAX_LINEAGE) {
+        seen.add(parentId);
+        const found = this.store.findByIdCached(parentId);
+        if (found instanceof Promise) return found.then((parent) => (parent ? (push(parent), walk(parent.parentKeyId)) : lineage));
+        if (!found) break;
+        push(found);
+        parentId = found.parentKeyId;
+      }
+      return lineage;
+    };
+    const push = (parent: KeyRecord) => lineage.push({ keyId: parent.id, rateLimitRpm: parent.rateLimitRpm });
+    return walk(record.parentKeyId);
   }
 }

@@ -37,6 +37,15 @@ export interface PluginContext {
    * say "Provider openai-eu …", not the plugin type. Absent where an instance has no name.
    */
   readonly instanceName?: string;
+  /** Which accounts exist and which are unmetered (for auth schemes that map to accounts). */
+  readonly accounts?: AccountDirectory;
+}
+
+export interface AccountDirectory {
+  /** Whether the account exists; a known account answers synchronously. */
+  exists(accountId: string): boolean | Promise<boolean>;
+  /** Whether its requests are never charged (billing.unmetered_accounts). */
+  isUnmetered(accountId: string): boolean;
 }
 
 export interface KeyVerifier {
@@ -210,6 +219,17 @@ export interface Principal {
    * from one of these origins (scheme://host[:port]).
    */
   readonly publicKey?: { readonly allowedOrigins: readonly string[] };
+  /**
+   * For a key minted by another key: that key and the ones above it, nearest first. Their credit
+   * limits and rate limits apply to this key's requests too.
+   */
+  readonly lineage?: readonly KeyAncestor[];
+}
+
+export interface KeyAncestor {
+  readonly keyId: string;
+  /** Its requests-per-minute override (null: the default). */
+  readonly rateLimitRpm: number | null;
 }
 
 export interface AuthRequest {

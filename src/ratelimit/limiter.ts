@@ -146,7 +146,26 @@ export class RateLimiter {
       const requests = this.store.take(`${key}:rpm`, this.rpmQuota(principal), 0, now);
       return { allowed: false, requests: toStatus(requests), tokens: toStatus(tokens), retryAfterSeconds: seconds(tokens.retryAfterMs), limitedBy: 'tokens' };
     }
+    // A minted key's requests also count toward every key above it (checked first, taken only if all fit).
+    const above = (principal.lineage ?? []).map((a) => ({
+      bucket: `key:${a.keyId}:rpm`,
+      quota: { limit: a.rateLimitRpm ?? this.settings().default_rpm, periodMs: MINUTE_MS },
+    }));
+    for (const { bucket, quota } of above) {
+      const parent = this.store.take(bucket, quota, 0, now, { need: 1 });
+      if (!parent.allowed) {
+        const requests = this.store.take(`${key}:rpm`, this.rpmQuota(principal), 0, now);
+        return {
+          allowed: false,
+          requests: toStatus(requests),
+          tokens: tokens ? toStatus(tokens) : null,
+          retryAfterSeconds: seconds(parent.retryAfterMs),
+          limitedBy: 'requests',
+        };
+      }
+    }
     const requests = this.store.take(`${key}:rpm`, this.rpmQuota(principal), 1, now);
+    if (requests.allowed) for (const { bucket, quota } of above) this.store.take(bucket, quota, 1, now, { force: true });
     return {
       allowed: requests.allowed,
       requests: toStatus(requests),

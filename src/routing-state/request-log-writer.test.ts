@@ -45,6 +45,7 @@ describe('RequestLogWriter', () => {
     const rows = await t.db.selectFrom('request_logs').selectAll().execute();
     expect(rows).toEqual([
       {
+        id: expect.any(Number),
         request_id: 'r1',
         account_id: 'default',
         key_id: 'k1',

@@ -5,7 +5,7 @@
  * is scored at most once.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { GroupCommit } from '../billing/group-commit.js';
 import type { DatabaseHandle } from '../db/client.js';
 import type { Database, RequestLogsTable } from '../db/schema.js';
@@ -17,9 +17,15 @@ const MAX_ROUTED = 10_000;
 /** Rows kept in memory at most; beyond this a flush is started early. */
 const FLUSH_AT = 500;
 const INSERT_SQL =
-  'INSERT INTO request_logs (request_id, account_id, key_id, model, category, policy, status, latency_ms, input_tokens, output_tokens, cost_micros, created_at, feedback_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING';
+  'INSERT INTO request_logs (request_id, account_id, key_id, model, category, policy, status, latency_ms, input_tokens, output_tokens, cost_micros, created_at, feedback_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
-type Row = RequestLogsTable;
+/** A row before it is written (its id comes from the database). */
+type Row = Omit<Selectable<RequestLogsTable>, 'id'>;
+
+/** Request ids come from clients: anything keyed by one is keyed per account too. */
+function accountRequest(accountId: string, requestId: string): string {
+  return `${accountId}\n${requestId}`;
+}
 
 export interface LoggedRequest {
   readonly requestId: string;
@@ -45,9 +51,11 @@ function logged(row: Pick<Row, 'request_id' | 'account_id' | 'model' | 'category
 }
 
 export class RequestLogWriter {
+  /** By accountRequest(). */
   private readonly routed = new Map<string, Routed>();
-  /** Rows not yet durable (including those being written right now). */
-  private readonly pending = new Map<string, Row>();
+  /** Rows not yet durable (including those being written right now), by a local sequence. */
+  private readonly pending = new Map<number, Row>();
+  private sequence = 0;
   private flushing: Promise<void> | null = null;
   private readonly db: Kysely<Database>;
   private readonly sqlite: BetterSqlite3.Database;
@@ -76,14 +84,15 @@ export class RequestLogWriter {
       const oldest = this.routed.keys().next().value;
       if (oldest !== undefined) this.routed.delete(oldest);
     }
-    this.routed.set(event.requestId, { policy: event.policy, at: this.clock() });
+    this.routed.set(accountRequest(event.accountId, event.requestId), { policy: event.policy, at: this.clock() });
   }
 
   private onCompleted(event: CompletionEvent): void {
-    const routed = this.routed.get(event.requestId);
-    this.routed.delete(event.requestId);
+    const key = accountRequest(event.accountId, event.requestId);
+    const routed = this.routed.get(key);
+    this.routed.delete(key);
     const now = this.clock();
-    this.pending.set(event.requestId, {
+    this.pending.set(++this.sequence, {
       request_id: event.requestId,
       account_id: event.accountId,
       key_id: event.keyId,
@@ -112,15 +121,17 @@ export class RequestLogWriter {
   }
 
   private async write(): Promise<void> {
-    const rows = [...this.pending.values()];
+    const rows = [...this.pending];
     // The scores as inserted: feedback may land on a pending row until the batch commits.
     const written: (number | null)[] = [];
+    const ids: number[] = [];
     await this.commits.submit(() => {
       this.insert ??= this.sqlite.prepare(INSERT_SQL);
       written.length = 0;
-      for (const r of rows) {
+      ids.length = 0;
+      for (const [, r] of rows) {
         written.push(r.feedback_score);
-        this.insert.run(
+        const inserted = this.insert.run(
           r.request_id,
           r.account_id,
           r.key_id,
@@ -135,26 +146,34 @@ export class RequestLogWriter {
           r.created_at,
           r.feedback_score,
         );
+        ids.push(Number(inserted.lastInsertRowid));
       }
     });
     // Feedback that arrived while the insert ran is written now, before the rows leave memory.
-    for (const [i, row] of rows.entries()) {
+    for (const [i, [seq, row]] of rows.entries()) {
       if (row.feedback_score !== written[i] && row.feedback_score !== null) {
-        await this.db.updateTable('request_logs').set({ feedback_score: row.feedback_score }).where('request_id', '=', row.request_id).execute();
+        await this.db.updateTable('request_logs').set({ feedback_score: row.feedback_score }).where('id', '=', ids[i]!).execute();
       }
-      if (this.pending.get(row.request_id) === row) this.pending.delete(row.request_id);
+      this.pending.delete(seq);
     }
   }
 
+  /** The newest pending row of this account with this request id. */
+  private pendingRow(requestId: string, accountId: string): Row | undefined {
+    let found: Row | undefined;
+    for (const row of this.pending.values()) if (row.request_id === requestId && row.account_id === accountId) found = row;
+    return found;
+  }
+
   /**
-   * Records `score` for the caller's request, once. Another account's request is not_found;
-   * one older than `ttlMs` is expired.
+   * Records `score` for the caller's request, once. Request ids resolve per account: another
+   * account's request with the same id is not_found (and never touched); one older than `ttlMs`
+   * is expired. An account that reused an id scores its newest request with it.
    */
   async claimFeedback(requestId: string, accountId: string, score: number, ttlMs: number): Promise<FeedbackClaim> {
     const expired = (createdAt: string) => this.clock() - Date.parse(createdAt) > ttlMs;
-    const inMemory = this.pending.get(requestId);
+    const inMemory = this.pendingRow(requestId, accountId);
     if (inMemory) {
-      if (inMemory.account_id !== accountId) return { kind: 'not_found' };
       if (inMemory.feedback_score !== null) return { kind: 'already_scored' };
       if (expired(inMemory.created_at)) return { kind: 'expired' };
       inMemory.feedback_score = score;
@@ -162,17 +181,20 @@ export class RequestLogWriter {
     }
     const row = await this.db
       .selectFrom('request_logs')
-      .select(['request_id', 'account_id', 'model', 'category', 'policy', 'created_at', 'feedback_score'])
+      .select(['id', 'request_id', 'account_id', 'model', 'category', 'policy', 'created_at', 'feedback_score'])
+      .where('account_id', '=', accountId)
       .where('request_id', '=', requestId)
+      .orderBy('id', 'desc')
+      .limit(1)
       .executeTakeFirst();
     // A row leaves `pending` only once it is in the table, so not finding it in either means it does not exist.
-    if (!row || row.account_id !== accountId) return { kind: 'not_found' };
+    if (!row) return { kind: 'not_found' };
     if (row.feedback_score !== null) return { kind: 'already_scored' };
     if (expired(row.created_at)) return { kind: 'expired' };
     const result = await this.db
       .updateTable('request_logs')
       .set({ feedback_score: score })
-      .where('request_id', '=', requestId)
+      .where('id', '=', row.id)
       .where('feedback_score', 'is', null)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return { kind: 'already_scored' };

@@ -11,6 +11,7 @@ import type { Logger } from '../plugins/types.js';
 import { ClientDisconnected } from './client-signal.js';
 import { envelopeFor } from './client-format.js';
 import { stateOf } from './request-state.js';
+import { redactError } from '../vault/known-secrets.js';
 
 interface HttpParserError {
   readonly type?: string;
@@ -27,6 +28,16 @@ function asGatewayError(err: unknown): GatewayError | undefined {
   if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported')
     return new GatewayError('unsupported_media', 'Unsupported request body encoding');
   if (parserError?.type === 'request.aborted') return new GatewayError('request_invalid', 'The request body was not received completely');
+  if (parserError?.type === 'request.size.invalid') return new GatewayError('request_invalid', 'The request body does not match its Content-Length');
+  // The router's decodeURIComponent of a path parameter (`/api/keys/%ZZ`).
+  if (err instanceof URIError) return new GatewayError('request_invalid', 'The request path has malformed percent-encoding');
+  // Any other body-reader error (stream.not.readable, a gzip/br body that does not decompress…)
+  // is the request's fault: the reader marks its errors with a type, or as exposable 4xx.
+  const exposed = (err as { expose?: unknown })?.expose === true && parserError?.status !== undefined && parserError.status >= 400 && parserError.status < 500;
+  if ((typeof parserError?.type === 'string' && parserError.type !== '') || exposed)
+    return new GatewayError('request_invalid', 'The request body could not be read (is its Content-Encoding right?)', {
+      status: parserError?.status !== undefined && parserError.status >= 400 && parserError.status < 500 ? parserError.status : 400,
+    });
   return undefined;
 }
 
@@ -46,7 +57,8 @@ export function renderError(path: string, error: GatewayError): { status: number
   }
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** `redact` cuts the known provider credentials out of a message before it is logged or sent. */
+export function errorHandler(logger: Logger, redact: (text: string) => string = (t) => t): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof ClientDisconnected) {
       // Nobody is left to answer (the request log line and the metrics already say 499, aborted).
@@ -54,9 +66,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     let error = asGatewayError(err);
+    if (error) error = redactError(error, redact);
     const state = res.locals['switchboard'] ? stateOf(res) : undefined;
     if (!error) {
-      logger.error({ err, requestId: state?.requestId, path: req.path }, 'unhandled error');
+      const logged = err instanceof Error ? { type: err.name, message: redact(err.message), stack: redact(err.stack ?? '') } : { type: typeof err };
+      logger.error({ err: logged, requestId: state?.requestId, path: req.path }, 'unhandled error');
       error = new GatewayError('internal', `Internal error (request id ${state?.requestId ?? 'unknown'})`);
     }
     if (state) state.errorCode = error.code;

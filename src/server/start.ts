@@ -43,9 +43,11 @@ import { ALL_SCOPES } from '../keys/key-record.js';
 import { KeyStore } from '../keys/key-store.js';
 import { DEFAULT_ACCOUNT, Keyring } from '../keys/keyring.js';
 import { createLogger } from '../logging/logger.js';
-import type { Logger, PluginContext, Principal } from '../plugins/types.js';
+import type { AccountDirectory, Logger, PluginContext, Principal } from '../plugins/types.js';
+import type { Database } from '../db/schema.js';
 import { createHttpClient } from '../upstream/http-client.js';
 import { createSecretResolver } from '../vault/secret-resolver.js';
+import { KnownSecrets } from '../vault/known-secrets.js';
 import { VaultStore } from '../vault/vault-store.js';
 import { adminVaultRoutes } from './routes/admin-vault.js';
 import { Drain } from './drain.js';
@@ -76,6 +78,26 @@ export interface RunningGateway {
   reload(): Promise<void>;
   /** Stops accepting, drains in-flight requests (up to shutdown_timeout_ms), flushes, closes. */
   close(): Promise<void>;
+}
+
+/** Accounts for auth schemes: existing ids are remembered (accounts are never deleted). */
+function accountDirectory(db: Kysely<Database>, runtime: () => Runtime): AccountDirectory {
+  const known = new Set<string>();
+  return {
+    exists(accountId) {
+      if (known.has(accountId)) return true;
+      return db
+        .selectFrom('accounts')
+        .select('id')
+        .where('id', '=', accountId)
+        .executeTakeFirst()
+        .then((row) => {
+          if (row && known.size < 100_000) known.add(accountId);
+          return row !== undefined;
+        });
+    },
+    isUnmetered: (accountId) => runtime().config.billing.unmetered_accounts.includes(accountId),
+  };
 }
 
 async function ensureAdminKey(keyring: Keyring, keyStore: KeyStore, announce: (line: string) => void): Promise<void> {
@@ -120,8 +142,9 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     throw err;
   });
   if (!vault.enabled) logger.warn({ event: 'vault_disabled' }, 'SWITCHBOARD_MASTER_KEY is not set: the vault is disabled');
-  const secrets = createSecretResolver(() => vault);
-  const context: PluginContext = { logger, clock, random, http, secrets, keyring };
+  const knownSecrets = new KnownSecrets();
+  const secrets = createSecretResolver(() => vault, knownSecrets);
+  const context: PluginContext = { logger, clock, random, http, secrets, keyring, accounts: accountDirectory(database.db, () => runtime) };
   let runtime = await buildRuntime(loaded, context);
   const breakerListeners: ((modelId: string, state: BreakerState) => void)[] = [];
   const breakers = new CircuitBreakers(loaded.config.routing.circuit_breaker, clock, (modelId, state) => {
@@ -226,7 +249,15 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   }
 
   const drain = new Drain();
-  const gateway: GatewayDeps = { runtime: () => runtime, breakers, billing, telemetry: combineTelemetry(NO_TELEMETRY, ...telemetry), clock, logger };
+  const gateway: GatewayDeps = {
+    runtime: () => runtime,
+    breakers,
+    billing,
+    telemetry: combineTelemetry(NO_TELEMETRY, ...telemetry),
+    clock,
+    logger,
+    redact: (text) => knownSecrets.redact(text),
+  };
   const startedAt = clock();
   const app = createApp({
     gateway,
@@ -254,9 +285,9 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
       resolve();
     });
   });
+  // The address really bound (0.0.0.0 is printed as such: it is reachable from the network).
   const address = server.address() as AddressInfo;
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
   const flushAll = async () => {
     for (const flush of flushers) await flush().catch((err: unknown) => logger.error({ err }, 'a batched write failed'));

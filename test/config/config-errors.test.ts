@@ -141,9 +141,9 @@ describe('configuration errors', () => {
   it('interpolates ${VAR} and ${VAR:-default}, ignores empty admin keys, applies defaults, and freezes', async () => {
     const { config } = await load(
       'auth: { admin_keys: ["${ADMIN:-}", "${OTHER}"] }\nserver: { host: "${HOST:-127.0.0.1}" }\nproviders: [{ name: m, type: mock }]\nmodels: [{ id: a, provider: m }]\n',
-      { OTHER: 'k-other', PORT: '9999' },
+      { OTHER: `bkb_${'b'.repeat(48)}`, PORT: '9999' },
     );
-    expect(config.auth.admin_keys).toEqual(['k-other']);
+    expect(config.auth.admin_keys).toEqual([`bkb_${'b'.repeat(48)}`]);
     expect(config.server.host).toBe('127.0.0.1');
     expect(config.server.port).toBe(9999);
     expect(config.rate_limits.default_rpm).toBe(60);

@@ -19,9 +19,10 @@ beforeAll(async () => {
         admin_keys: [TEST_ADMIN_KEY],
         schemes: [
           'api-key',
-          { type: 'jwt', secret: '${JWT_SECRET}', issuer: ISSUER, allow_admin: true },
-          { type: 'jwt', secret: 'vault:jwt-hs', issuer: 'https://vault-idp.test' },
-          { type: 'jwt', algorithms: ['RS256'], public_key: publicKeyPem, audience: 'switchboard' },
+          // These tokens name the operator's (unmetered) account.
+          { type: 'jwt', secret: '${JWT_SECRET}', issuer: ISSUER, allow_admin: true, allow_unmetered: true },
+          { type: 'jwt', secret: 'vault:jwt-hs', issuer: 'https://vault-idp.test', allow_unmetered: true },
+          { type: 'jwt', algorithms: ['RS256'], public_key: publicKeyPem, audience: 'switchboard', allow_unmetered: true },
         ],
       },
     }),
@@ -123,7 +124,7 @@ describe('jwt alone', () => {
     const s = await startTestServer(
       mockConfig({
         rate_limits: { default_rpm: 100000 },
-        auth: { admin_keys: [TEST_ADMIN_KEY], schemes: ['api-key', { type: 'jwt', secret: 'vault:jwt-hs' }] },
+        auth: { admin_keys: [TEST_ADMIN_KEY], schemes: ['api-key', { type: 'jwt', secret: 'vault:jwt-hs', allow_unmetered: true }] },
       }),
       { SWITCHBOARD_MASTER_KEY: MASTER_KEY },
     );

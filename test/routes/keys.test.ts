@@ -360,7 +360,7 @@ describe('PATCH /api/keys/:id input', () => {
 
 describe('allowed_ips behind a trusted proxy', () => {
   it('believes X-Forwarded-For only when server.trust_proxy is set', async () => {
-    const proxied = await startTestServer(mockConfig({ server: { trust_proxy: true } }));
+    const proxied = await startTestServer(mockConfig({ server: { trust_proxy: 1 } }));
     try {
       const created = await request(proxied.url)
         .post('/api/keys')

@@ -97,8 +97,24 @@ const jwt: AuthPlugin<JwtOptions> = {
     };
     const policy = { algorithms: o.algorithms, issuer: o.issuer, audience: o.audience, clockSkewS: o.clock_skew_s, requireExp: o.require_exp };
 
+    /** The token's account must exist, and be metered unless allow_unmetered says otherwise. */
+    const admitted = (principal: Principal): Principal | Promise<Principal> => {
+      const accounts = ctx.accounts;
+      if (!accounts) return principal;
+      if (!o.allow_unmetered && accounts.isUnmetered(principal.accountId))
+        throw new GatewayError('auth_invalid', 'JWT names an unmetered account, which this scheme does not allow (jwt allow_unmetered)');
+      const unknown = () => new GatewayError('auth_invalid', 'JWT names an account that does not exist');
+      const exists = accounts.exists(principal.accountId);
+      if (exists === true) return principal;
+      if (exists === false) throw unknown();
+      return exists.then((found) => {
+        if (!found) throw unknown();
+        return principal;
+      });
+    };
+
     return {
-      authenticate(req): Principal | null {
+      authenticate(req): Principal | Promise<Principal> | null {
         const token = bearerJwt(req);
         if (token === undefined) return null;
         if (token.length > MAX_JWT_LENGTH) throw new GatewayError('auth_invalid', INVALID_KEY);
@@ -107,7 +123,15 @@ const jwt: AuthPlugin<JwtOptions> = {
         if (o.issuer !== undefined && peekIssuer(token) !== o.issuer) return null;
         try {
           const claims = verifyJwt(token, keys, { ...policy, now: ctx.clock() });
-          return { accountId: accountOf(claims, o), keyId: null, scopes: scopesOf(claims, o), mode: 'live', rateLimitRpm: null, scheme: 'jwt' };
+          const principal: Principal = {
+            accountId: accountOf(claims, o),
+            keyId: null,
+            scopes: scopesOf(claims, o),
+            mode: 'live',
+            rateLimitRpm: null,
+            scheme: 'jwt',
+          };
+          return admitted(principal);
         } catch (err) {
           if (err instanceof JwtError) throw new GatewayError('auth_invalid', err.message);
           if (err instanceof JwtKeyUnavailableError) {

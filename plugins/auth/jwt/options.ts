@@ -14,6 +14,7 @@ export interface JwtOptions {
   default_scopes: Scope[];
   allowed_scopes: Scope[];
   allow_admin: boolean;
+  allow_unmetered: boolean;
   require_exp: boolean;
   clock_skew_s: number;
 }
@@ -25,8 +26,10 @@ export const JWT_DEFAULTS: Readonly<Omit<JwtOptions, 'secret' | 'public_key' | '
   account_claim: 'sub',
   scopes_claim: 'scope',
   default_scopes: ['chat', 'read'],
-  allowed_scopes: ['chat', 'read', 'keys'],
+  // `keys` lets a token mint long-lived API keys: opt in by listing it.
+  allowed_scopes: ['chat', 'read'],
   allow_admin: false,
+  allow_unmetered: false,
   require_exp: true,
   clock_skew_s: 30,
 };
@@ -83,6 +86,11 @@ export const jwtOptionsSchema: JSONSchemaType<JwtOptions> = {
       ...JWT_DEFAULTS.allowed_scopes,
     ]),
     allow_admin: { type: 'boolean', default: JWT_DEFAULTS.allow_admin, description: 'Whether a token whose scopes claim includes admin gets the admin scope.' },
+    allow_unmetered: {
+      type: 'boolean',
+      default: JWT_DEFAULTS.allow_unmetered,
+      description: 'Whether a token may name an unmetered account (billing.unmetered_accounts, e.g. the operator\'s "default"); off, such a token is a 401.',
+    },
     require_exp: {
       type: 'boolean',
       default: JWT_DEFAULTS.require_exp,

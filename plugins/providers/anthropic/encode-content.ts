@@ -6,6 +6,7 @@
 import type { CacheControl, ImagePart, JsonObject, Message, TextPart } from '../../../src/formats/canonical.js';
 import type { AnthropicBlock, AnthropicCacheControl, AnthropicImageBlock, AnthropicTextBlock } from './wire.js';
 import { isRecord } from './wire.js';
+import { parseBoundedJson } from '../../../src/formats/json-depth.js';
 
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
@@ -67,12 +68,8 @@ function encodeImage(part: ImagePart): AnthropicImageBlock {
 
 function parseArguments(text: string, toolName: string, warnings: string[]): JsonObject {
   if (text.trim() === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (isRecord(parsed)) return parsed as JsonObject;
-  } catch {
-    /* reported below */
-  }
+  const parsed = parseBoundedJson(text);
+  if (isRecord(parsed)) return parsed as JsonObject;
   warnings.push(`arguments of a previous ${toolName} tool call were not a JSON object and were sent as {}`);
   return {};
 }

@@ -6,6 +6,7 @@ import { GatewayError } from '../../../src/errors.js';
 import { anthropicOnlyWarnings, midConversationSystemCount } from '../../../src/formats/unsupported-fields.js';
 import type { GeminiContent, GeminiPart, GeminiRequestBody } from './wire.js';
 import { cleanSchema, toParameters } from './schema.js';
+import { parseBoundedJson } from '../../../src/formats/json-depth.js';
 
 export interface EncodedRequest {
   readonly body: GeminiRequestBody;
@@ -132,12 +133,8 @@ export function guessImageType(url: string): string {
 
 /** Gemini's `args` must be an object; anything else (invalid JSON, arrays, scalars) becomes {}. */
 function parseArgs(text: string): JsonObject {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as JsonObject;
-  } catch {
-    /* fall through */
-  }
+  const value = parseBoundedJson(text);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as JsonObject;
   return {};
 }
 

@@ -1,5 +1,6 @@
 /** ChatResult → the Anthropic Message a client of POST /v1/messages expects. */
 import type { ChatResult, FinishReason, JsonObject, ToolCallPart, Usage } from '../canonical.js';
+import { parseBoundedJson } from '../json-depth.js';
 
 export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal';
 
@@ -41,12 +42,8 @@ export function anthropicUsage(usage: Pick<Usage, 'inputTokens' | 'cacheReadToke
 
 /** The `input` object of a tool_use block; arguments that are not a JSON object become {}. */
 export function toolInput(part: ToolCallPart): JsonObject {
-  try {
-    const parsed: unknown = JSON.parse(part.arguments);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as JsonObject;
-  } catch {
-    /* fall through */
-  }
+  const parsed = parseBoundedJson(part.arguments);
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as JsonObject;
   return {};
 }
 

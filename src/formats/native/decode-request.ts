@@ -7,6 +7,7 @@ import type { ImagePart, Message, TextPart } from '../canonical.js';
 import { given, invalid, isRecord, oneOf, optInteger, optNumber, string } from '../openai/fields.js';
 import type { StoredTurn } from '../../conversations/conversation-store.js';
 import { decodeFile } from './files.js';
+import { GatewayError } from '../../errors.js';
 
 export const NATIVE_DEFAULT_MAX_TOKENS = 2048;
 export const NATIVE_DEFAULT_TEMPERATURE = 0.2;
@@ -24,6 +25,8 @@ export interface NativeChatRequest {
   readonly stored: readonly StoredTurn[];
   readonly maxTokens: number;
   readonly temperature: number;
+  /** false: this turn is not stored (the client's `store`). */
+  readonly store: boolean;
 }
 
 function decodeFiles(value: unknown, path: string): { parts: (TextPart | ImagePart)[]; stored: string[] } {
@@ -72,8 +75,19 @@ function contentText(value: unknown, path: string): string {
   throw invalid(path, 'must be a string');
 }
 
-export function decodeNativeChatRequest(body: unknown): NativeChatRequest {
+/** Bounds applied while decoding (limits.* in YAML). */
+export interface NativeDecodeLimits {
+  readonly maxMessages: number;
+}
+
+export function decodeNativeChatRequest(body: unknown, limits: NativeDecodeLimits = { maxMessages: Number.POSITIVE_INFINITY }): NativeChatRequest {
   if (!isRecord(body)) throw invalid('body', 'must be a JSON object');
+  // Counted before anything is decoded: a huge list is refused at once.
+  const count = Array.isArray(body['messages']) ? body['messages'].length : 0;
+  if (count > limits.maxMessages)
+    throw new GatewayError('payload_too_large', `messages: at most ${limits.maxMessages} messages per request (limits.max_messages), got ${count}`);
+  const store = body['store'];
+  if (given(store) && typeof store !== 'boolean') throw invalid('store', 'must be a boolean');
   const model = given(body['model']) ? string(body['model'], 'model', true) : 'auto';
   const conversationId = given(body['conversationId']) ? string(body['conversationId'], 'conversationId', true) : null;
   if (conversationId !== null && conversationId.length > MAX_CONVERSATION_ID) throw invalid('conversationId', 'is too long');
@@ -114,5 +128,6 @@ export function decodeNativeChatRequest(body: unknown): NativeChatRequest {
     stored,
     maxTokens: optInteger(body['max_tokens'], 'max_tokens', 1) ?? NATIVE_DEFAULT_MAX_TOKENS,
     temperature: optNumber(body['temperature'], 'temperature', 0, 2) ?? NATIVE_DEFAULT_TEMPERATURE,
+    store: store !== false,
   };
 }

@@ -14,7 +14,8 @@ export interface MetaEvent {
   readonly model: string;
   readonly category: string;
   readonly subcategory: string;
-  readonly conversationId: string;
+  /** null when nothing is stored (storage.conversations: false, or the request's store: false). */
+  readonly conversationId: string | null;
   readonly requestId: string;
 }
 

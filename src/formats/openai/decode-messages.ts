@@ -6,6 +6,7 @@
  */
 import type { AssistantMessage, CacheControl, ImagePart, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultPart } from '../canonical.js';
 import { given, invalid, isRecord, oneOf, record, string, type Rec } from './fields.js';
+import { MAX_JSON_DEPTH, textTooDeep } from '../json-depth.js';
 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
 const DATA_URL = /^data:([^;,]+)((?:;[^;,=]+=[^;,]*)*);base64,(.*)$/s;
@@ -115,7 +116,10 @@ function imageSource(url: string, path: string): ImagePart['source'] {
 }
 
 function argumentsText(v: unknown, path: string): string {
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') {
+    if (textTooDeep(v)) throw invalid(path, `nests deeper than ${MAX_JSON_DEPTH} levels`);
+    return v;
+  }
   if (isRecord(v)) return JSON.stringify(v);
   if (!given(v)) return '{}';
   throw invalid(path, 'must be a string of JSON');

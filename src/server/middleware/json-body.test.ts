@@ -39,8 +39,24 @@ describe('jsonBody', () => {
     }
   });
 
-  it('leaves other media types unparsed', async () => {
-    expect((await post().set('content-type', 'text/plain').send('{"a":1}')).body).toEqual({ body: null });
+  it('refuses other media types with a body (415), never as {}', async () => {
+    expect((await post().set('content-type', 'text/plain').send('{"a":1}')).status).toBe(415);
+    expect((await post().set('content-type', 'application/x-www-form-urlencoded').send('name=x')).status).toBe(415);
+    expect((await post().send()).body).toEqual({ body: null });
+  });
+
+  it('refuses JSON nested deeper than the limit (400) before any route walks it', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    expect((await post('1mb').set('content-type', 'application/json').send(deep)).status).toBe(400);
+    const chunked = await post('1mb').set('content-type', 'application/json').set('content-encoding', 'identity').send(`{"a":${deep}}`);
+    expect(chunked.status).toBe(400);
+    expect(
+      (
+        await post()
+          .set('content-type', 'application/json')
+          .send(`${'['.repeat(100)}${']'.repeat(100)}`)
+      ).status,
+    ).toBe(200);
   });
 
   it('hands limits, compression, other charsets and chunked bodies to express.json', async () => {
@@ -61,7 +77,7 @@ describe('jsonBody', () => {
       server.close();
     }
     expect((await post().set('content-type', 'application/json; charset=latin1').send('{}')).body).toMatchObject({ type: 'charset.unsupported' });
-    expect((await post().set('content-type', 'application/vnd.api+json').send('{"v":1}')).body).toEqual({ body: null });
+    expect((await post().set('content-type', 'application/vnd.api+json').send('{"v":1}')).body).toEqual({ body: { v: 1 } });
   });
 
   it('reads limits the way the bytes package does', () => {

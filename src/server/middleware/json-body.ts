@@ -12,6 +12,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import express, { type RequestHandler } from 'express';
+import { GatewayError } from '../../errors.js';
+import { MAX_JSON_DEPTH, textTooDeep } from '../../formats/json-depth.js';
 
 const FAST_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -63,7 +65,9 @@ function readJson(req: IncomingMessage & { body?: unknown }, length: number, nex
   };
   const onEnd = () => {
     if (received !== length) return finish(httpError(400, 'request size did not match content length', 'request.size.invalid'));
-    let text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received)).toString('utf8');
+    const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+    if (textTooDeep(raw)) return finish(tooDeep());
+    let text = raw.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // as iconv-lite's UTF-8 decoder does
     if (text.length === 0) {
       req.body = {};
@@ -86,17 +90,45 @@ function readJson(req: IncomingMessage & { body?: unknown }, length: number, nex
   req.on('error', onError);
 }
 
+const JSON_TYPES = ['application/json', 'application/*+json'];
+const JSON_MEDIA = /^application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i;
+
+function tooDeep(): GatewayError {
+  return new GatewayError('request_invalid', `body: JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
+}
+
+/** express.json's verify hook: the decoded bytes, before JSON.parse. */
+function rejectTooDeep(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (textTooDeep(buf)) throw tooDeep();
+}
+
+/** A body is coming: a non-zero Content-Length or a Transfer-Encoding (the type-is rule). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Only JSON is read: any other media type with a body is a 415 (never `{}`: a form post must not
+ * act as an empty JSON object, the CSRF shape). Nesting deeper than MAX_JSON_DEPTH is a 400
+ * before any route walks the body.
+ */
 export function jsonBody(limit: () => string): RequestHandler {
   let current = '';
-  let parser: RequestHandler = express.json();
+  let parser: RequestHandler = express.json({ type: JSON_TYPES, verify: rejectTooDeep });
   let maxBytes: number | undefined;
   return (req, res, next) => {
     const wanted = limit();
     if (wanted !== current) {
       current = wanted;
       const normalized = wanted.replace(/\s+/g, '');
-      parser = express.json({ limit: normalized });
+      parser = express.json({ limit: normalized, type: JSON_TYPES, verify: rejectTooDeep });
       maxBytes = limitBytes(normalized);
+    }
+    if (hasBody(req) && !JSON_MEDIA.test(req.headers['content-type'] ?? '')) {
+      // Drain what was sent so the connection stays usable for the answer.
+      req.resume();
+      return next(new GatewayError('unsupported_media', 'The request body must be JSON (Content-Type: application/json)'));
     }
     const length = maxBytes === undefined || req.readableEnded || req.readableLength > 0 ? undefined : fastLength(req, maxBytes);
     if (length === undefined) return parser(req, res, next);

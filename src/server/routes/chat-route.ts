@@ -12,19 +12,14 @@ import { principalOf, stateOf } from '../request-state.js';
 import { SseWriter } from '../sse.js';
 import { clientSignal } from '../client-signal.js';
 import { sendJson } from '../send-json.js';
+import { headerValue } from '../header-value.js';
 
 function setOutcomeHeaders(res: Response, outcome: ChatOutcome): void {
   res.setHeader('X-Switchboard-Model', outcome.model.id);
   res.setHeader('X-Switchboard-Category', outcome.decision.category);
   res.setHeader('X-Switchboard-Attempts', String(outcome.attempts));
-  if (outcome.warnings.length > 0)
-    res.setHeader(
-      'X-Switchboard-Warnings',
-      outcome.warnings
-        .join('; ')
-        .replace(/[\r\n]+/g, ' ')
-        .slice(0, 2000),
-    );
+  // Warnings may quote client text (a tool name): escaped, never raw.
+  if (outcome.warnings.length > 0) res.setHeader('X-Switchboard-Warnings', headerValue(outcome.warnings.join('; ')));
 }
 
 export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandler {
@@ -69,12 +64,20 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     }
 
     const opened = await openChatStream(deps, call);
-    setOutcomeHeaders(res, opened);
-    Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
-    // Time to first byte minus the provider's time to its first event (upstreamMs() runs to now).
-    res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, deps.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
-    const encoder = format.streamEncoder(meta(opened, opened.costMicros));
-    const writer = new SseWriter(res);
+    let encoder: ReturnType<ClientFormat['streamEncoder']>;
+    let writer: SseWriter;
+    try {
+      setOutcomeHeaders(res, opened);
+      Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
+      // Time to first byte minus the provider's time to its first event (upstreamMs() runs to now).
+      res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, deps.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
+      encoder = format.streamEncoder(meta(opened, opened.costMicros));
+      writer = new SseWriter(res);
+    } catch (err) {
+      // Nothing was sent: the upstream call is aborted and the reservation released.
+      await opened.cancel();
+      throw err;
+    }
     try {
       for await (const batch of opened.batches) {
         if (res.destroyed) break;

@@ -7,7 +7,9 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { ApiMiddleware } from '../../app.js';
-import type { ConversationStore, Conversation } from '../../conversations/conversation-store.js';
+import { storedBytes, type ConversationStore, type Conversation } from '../../conversations/conversation-store.js';
+import type { Config } from '../../config/types.js';
+import type { Runtime } from '../../gateway/runtime.js';
 import { withHistory } from '../../conversations/history.js';
 import { GatewayError, isGatewayError } from '../../errors.js';
 import type { ChatRequest } from '../../formats/canonical.js';
@@ -63,7 +65,7 @@ async function streamAnswer(
   deps: NativeChatDeps,
   res: Response,
   opened: OpenedStream,
-  conversation: Conversation,
+  conversation: Conversation | null,
   body: NativeChatRequest,
   notices: readonly ErrorEvent[],
 ): Promise<void> {
@@ -76,7 +78,7 @@ async function streamAnswer(
     model: model.id,
     category: decision.category,
     subcategory: decision.subcategory,
-    conversationId: conversation.id,
+    conversationId: conversation?.id ?? null,
     requestId: state.requestId,
   });
   await send({ type: 'strategy_decision', strategy: 'direct', reason: strategyReason(decision, model.id, opened.attempts - 1) });
@@ -94,9 +96,10 @@ async function streamAnswer(
         const usage = event.usage ?? opened.usage() ?? { inputTokens: 0, outputTokens: 0 };
         // Stored before `done` so a client's next turn always sees this one.
         const turns = answer === '' ? body.stored : [...body.stored, { role: 'assistant' as const, content: answer }];
-        await deps.conversations
-          .append(conversation.id, turns)
-          .catch((err: unknown) => deps.gateway.logger.error({ err, requestId: state.requestId }, 'storing a conversation turn failed'));
+        if (conversation && body.store)
+          await deps.conversations
+            .append(conversation.id, turns)
+            .catch((err: unknown) => deps.gateway.logger.error({ err, requestId: state.requestId }, 'storing a conversation turn failed'));
         await send(doneEvent({ model: model.id, latencyMs: deps.gateway.clock() - state.startedAt, usage, costMicros: opened.costMicros(), price: model }));
       } else if (event.type === 'error') {
         state.errorCode = event.error.code;
@@ -115,22 +118,57 @@ async function streamAnswer(
   }
 }
 
+/** Characters of history worth reading: more than the largest context window could take (a token is rarely over 16 characters). */
+function historyChars(runtime: Runtime): number {
+  let window = 0;
+  for (const model of runtime.models.values()) window = Math.max(window, model.contextWindow);
+  return window * 16;
+}
+
+/** limits.max_conversation_bytes and limits.max_account_bytes, for the turns this request adds. */
+async function assertStorageRoom(
+  store: ConversationStore,
+  limits: Config['limits'],
+  accountId: string,
+  existing: Conversation | null,
+  body: NativeChatRequest,
+): Promise<void> {
+  const adding = body.stored.reduce((n, t) => n + storedBytes(t), 0);
+  const conversation = existing ? await store.bytesOf(existing.id) : 0;
+  if (conversation + adding > limits.max_conversation_bytes)
+    throw new GatewayError(
+      'payload_too_large',
+      `This conversation would exceed ${limits.max_conversation_bytes} stored bytes (limits.max_conversation_bytes); start a new one, or send store: false`,
+    );
+  if ((await store.accountBytes(accountId)) + adding > limits.max_account_bytes)
+    throw new GatewayError(
+      'payload_too_large',
+      `This account's stored conversations would exceed ${limits.max_account_bytes} bytes (limits.max_account_bytes); delete some (DELETE /api/conversations/:id), or send store: false`,
+    );
+}
+
 export function nativeChatRoutes(deps: NativeChatDeps) {
   return (mw: ApiMiddleware): Router => {
     const router = Router();
     router.post('/api/chat', mw.auth, requireScope('chat'), mw.body, async (req, res) => {
       const state = stateOf(res);
       const principal = principalOf(res);
-      const body = decodeNativeChatRequest(req.body);
       const runtime = deps.gateway.runtime();
+      const { limits, storage } = runtime.config;
+      const body = decodeNativeChatRequest(req.body, { maxMessages: limits.max_messages });
+      if (!storage.conversations && body.conversationId !== null)
+        throw new GatewayError('request_invalid', 'conversationId: this server stores no conversations (storage.conversations: false)');
+      const keep = storage.conversations && body.store;
       const existing = body.conversationId === null ? null : await ownedConversation(deps.conversations, body.conversationId, principal);
-      const history = existing ? await deps.conversations.history(existing.id) : [];
+      // Before any model (or classifier) is called: a refused request costs nothing.
+      if (keep) await assertStorageRoom(deps.conversations, limits, principal.accountId, existing, body);
+      const history = existing ? await deps.conversations.historyTail(existing.id, historyChars(runtime)) : [];
       const messages = await withHistory(runtime, { model: body.model, system: body.system, turns: body.turns, maxTokens: body.maxTokens }, history);
       const request: ChatRequest = { model: body.model, messages, maxTokens: body.maxTokens, temperature: body.temperature, stream: true };
 
       // Created before the call so meta can name it; removed again if the request fails before streaming.
-      const created = existing === null;
-      const conversation = existing ?? (await deps.conversations.create(principal.accountId, firstUserText(body)));
+      const created = existing === null && keep;
+      const conversation = existing ?? (keep ? await deps.conversations.create(principal.accountId, firstUserText(body)) : null);
       const notices: ErrorEvent[] = [];
       let opened: OpenedStream;
       try {
@@ -142,7 +180,7 @@ export function nativeChatRoutes(deps: NativeChatDeps) {
           onFallback: (from, to, reason) => notices.push(fallbackNotice(from, to, reason)),
         });
       } catch (err) {
-        if (created) await deps.conversations.delete(conversation.id).catch(() => undefined);
+        if (created && conversation) await deps.conversations.delete(conversation.id).catch(() => undefined);
         if (isGatewayError(err) && BILLING_CODES.has(err.code) && !res.headersSent) {
           state.errorCode = err.code;
           sendBillingRefusal(res, err);
@@ -150,12 +188,24 @@ export function nativeChatRoutes(deps: NativeChatDeps) {
         }
         throw err;
       }
-      res.setHeader('X-Switchboard-Model', opened.model.id);
-      res.setHeader('X-Switchboard-Category', opened.decision.category);
-      res.setHeader('X-Switchboard-Attempts', String(opened.attempts));
-      res.setHeader('X-Switchboard-Conversation-Id', conversation.id);
-      Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
-      await streamAnswer(deps, res, opened, conversation, body, notices);
+      try {
+        res.setHeader('X-Switchboard-Model', opened.model.id);
+        res.setHeader('X-Switchboard-Category', opened.decision.category);
+        res.setHeader('X-Switchboard-Attempts', String(opened.attempts));
+        if (conversation) res.setHeader('X-Switchboard-Conversation-Id', conversation.id);
+        Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
+        await streamAnswer(deps, res, opened, conversation, body, notices);
+      } finally {
+        // A failure before the events were read: abort upstream, release the reservation.
+        await opened.cancel();
+      }
+    });
+    router.delete('/api/conversations/:id', mw.auth, requireScope('chat'), async (req, res) => {
+      const param = req.params['id'];
+      const id = typeof param === 'string' ? param : '';
+      // Another account's conversation behaves as if it did not exist.
+      if (!(await deps.conversations.deleteOwned(id, principalOf(res).accountId))) throw new GatewayError('not_found', `Conversation ${id} not found`);
+      res.status(204).end();
     });
     return router;
   };

@@ -79,11 +79,19 @@ async function answerJson(gateway: GatewayDeps, res: Response, turn: Turn): Prom
 async function answerStream(gateway: GatewayDeps, res: Response, turn: Turn): Promise<void> {
   const state = stateOf(res);
   const opened = await openChatStream(gateway, turn.call);
-  setOutcomeHeaders(res, opened, turn.decoded);
-  Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
-  res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, gateway.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
-  const encoder = new ResponsesStreamEncoder(turn.shell(opened), gateway.clock);
-  const writer = new SseWriter(res);
+  let encoder: ResponsesStreamEncoder;
+  let writer: SseWriter;
+  try {
+    setOutcomeHeaders(res, opened, turn.decoded);
+    Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
+    res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, gateway.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
+    encoder = new ResponsesStreamEncoder(turn.shell(opened), gateway.clock);
+    writer = new SseWriter(res);
+  } catch (err) {
+    // Nothing was sent: the upstream call is aborted and the reservation released.
+    await opened.cancel();
+    throw err;
+  }
   try {
     for await (const batch of opened.batches) {
       if (res.destroyed) break;
