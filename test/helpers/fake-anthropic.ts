@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { type AgentScript, anthropicTurn } from './fake-agent.js';
 
 /** A successful answer; every field optional (default: a short text). */
 export interface FakeAnthropicAnswer {
@@ -25,7 +26,9 @@ export type FakeAnthropicBehaviour =
   | { kind: 'status'; status: number; body?: unknown }
   | { kind: 'hang' }
   | { kind: 'reset' }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Acts like a model in a tool loop and answers structured-output requests (see fake-agent.ts). */
+  | { kind: 'agent'; script: AgentScript };
 
 export interface RecordedRequest {
   readonly method: string;
@@ -44,6 +47,12 @@ export interface FakeAnthropic {
 }
 
 const DEFAULT_TEXT = 'Hello from fake Anthropic.';
+
+/** The input_tokens this fake reports for a request body (deterministic, from the messages' length). */
+export function fakeAnthropicInputTokens(body: unknown): number {
+  const request = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  return Math.max(1, Math.ceil(JSON.stringify(request['messages'] ?? []).length / 4));
+}
 
 const ERROR_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
@@ -105,6 +114,10 @@ export async function startFakeAnthropic(opts: { behaviour?: FakeAnthropicBehavi
         return answer(res, body, {});
       case 'ok':
         return answer(res, body, current);
+      case 'agent': {
+        const turn = anthropicTurn(typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}, current.script);
+        return answer(res, body, turn.kind === 'tool' ? { toolCall: { name: turn.name, input: turn.input } } : { text: turn.text });
+      }
     }
   }
 
@@ -114,7 +127,7 @@ export async function startFakeAnthropic(opts: { behaviour?: FakeAnthropicBehavi
     const text = ok.text ?? (ok.toolCall === undefined ? DEFAULT_TEXT : '');
     const id = `msg_fake${++counter}`;
     const toolId = `toolu_fake${counter}`;
-    const inputTokens = ok.usage?.input ?? Math.max(1, Math.ceil(JSON.stringify(request['messages'] ?? []).length / 4));
+    const inputTokens = ok.usage?.input ?? fakeAnthropicInputTokens(request);
     const outputTokens = ok.usage?.output ?? Math.max(1, text.split(/\s+/).filter(Boolean).length + (ok.toolCall === undefined ? 0 : 5));
     const cache = { cache_creation_input_tokens: ok.usage?.cacheWrite ?? 0, cache_read_input_tokens: ok.usage?.cacheRead ?? 0 };
     const stopReason = ok.toolCall === undefined ? 'end_turn' : 'tool_use';

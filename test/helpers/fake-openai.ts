@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { type AgentScript, openAIChatTurn } from './fake-agent.js';
 
 export type FakeBehaviour =
   /** `reasoning`: sent as `reasoning_content` before the answer, as DeepSeek / vLLM do. */
@@ -12,7 +13,9 @@ export type FakeBehaviour =
   | { kind: 'status'; status: number; body?: unknown }
   | { kind: 'hang' }
   | { kind: 'reset' }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Acts like a model in a tool loop and answers structured-output requests (see fake-agent.ts). */
+  | { kind: 'agent'; script: AgentScript };
 
 export interface RecordedRequest {
   readonly method: string;
@@ -52,6 +55,11 @@ function promptTokens(body: Body): number {
   return tokens(JSON.stringify(body['messages'] ?? body['input'] ?? ''));
 }
 
+/** The prompt_tokens this fake reports for a request body. */
+export function fakeOpenAIPromptTokens(body: unknown): number {
+  return promptTokens(asRecord(body));
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -68,6 +76,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function answer(body: Body, b: FakeBehaviour): { text: string; toolCall?: { name: string; arguments: string } } {
+  if (b.kind === 'agent') {
+    const turn = openAIChatTurn(body, b.script);
+    return turn.kind === 'tool' ? { text: '', toolCall: { name: turn.name, arguments: JSON.stringify(turn.input) } } : { text: turn.text };
+  }
   const ok = b.kind === 'ok' ? b : { kind: 'ok' as const };
   const hasTools = Array.isArray(body['tools']) && body['tools'].length > 0;
   if (ok.toolCall !== undefined && hasTools) return { text: '', toolCall: ok.toolCall };
