@@ -27,6 +27,10 @@ export const KNOWN_GAPS: Readonly<Record<string, string>> = {
   'langchain ChatAnthropic openai SystemMessage later in the conversation': MID_SYSTEM,
   'langchain ChatAnthropic anthropic SystemMessage later in the conversation': MID_SYSTEM,
   'langchain ChatAnthropic anthropic stream (usage)': START_TOKENS,
+  ...Object.fromEntries(BACKENDS.flatMap((b) => ['Bash tool loop', 'structured output (--json-schema)'].map((op) => [`claude-code ${b} ${op}`, MID_SYSTEM]))),
+  ...Object.fromEntries(
+    BACKENDS.flatMap((b) => ['exec_command tool loop', 'structured output (--output-schema)'].map((op) => [`codex ${b} ${op}`, RESPONSES])),
+  ),
 };
 
 /** `it(name, fn)` unless `name` is a known gap, then a skip that prints why. */
