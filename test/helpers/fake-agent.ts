@@ -52,11 +52,13 @@ export function openAIChatTurn(body: Body, script: AgentScript): AgentTurn {
   const tools = list(body['tools']).map((t) => record(record(t)['function']));
   const choice = body['tool_choice'];
   const forcedName = record(record(choice)['function'])['name'];
-  const forced = tools.find((t) => t['name'] === forcedName) ?? (choice === 'required' ? tools[0] : undefined);
-  if (forced !== undefined) return { kind: 'tool', name: String(forced['name']), input: sampleInput(forced['parameters']) };
+  const scripted = script.toolCall !== undefined && tools.some((t) => t['name'] === script.toolCall?.name) ? script.toolCall : undefined;
   const last = record(list(body['messages']).at(-1));
-  if (last['role'] === 'tool') return { kind: 'text', text: AGENT_RESULT_PREFIX + textOf(last['content']).trim() };
-  if (script.toolCall !== undefined && tools.some((t) => t['name'] === script.toolCall?.name)) return { kind: 'tool', ...script.toolCall };
+  const hasResult = last['role'] === 'tool';
+  const forced = tools.find((t) => t['name'] === forcedName) ?? (choice === 'required' && (scripted === undefined || hasResult) ? tools.at(-1) : undefined);
+  if (forced !== undefined) return { kind: 'tool', name: String(forced['name']), input: sampleInput(forced['parameters']) };
+  if (hasResult) return { kind: 'text', text: AGENT_RESULT_PREFIX + textOf(last['content']).trim() };
+  if (scripted !== undefined) return { kind: 'tool', ...scripted };
   const format = record(body['response_format']);
   if (format['type'] === 'json_schema') return structured(record(format['json_schema'])['schema']);
   if (format['type'] === 'json_object') return structured(undefined);
@@ -67,14 +69,23 @@ export function openAIChatTurn(body: Body, script: AgentScript): AgentTurn {
 export function anthropicTurn(body: Body, script: AgentScript): AgentTurn {
   const tools = list(body['tools']).map(record);
   const choice = record(body['tool_choice']);
-  const forced = choice['type'] === 'tool' ? tools.find((t) => t['name'] === choice['name']) : choice['type'] === 'any' ? tools[0] : undefined;
-  if (forced !== undefined) return { kind: 'tool', name: String(forced['name']), input: sampleInput(forced['input_schema']) };
+  const scripted = script.toolCall !== undefined && tools.some((t) => t['name'] === script.toolCall?.name) ? script.toolCall : undefined;
   const last = record(list(body['messages']).at(-1));
   const result = list(last['content'])
     .map(record)
     .find((block) => block['type'] === 'tool_result');
-  if (last['role'] === 'user' && result !== undefined) return { kind: 'text', text: AGENT_RESULT_PREFIX + textOf(result['content']).trim() };
-  if (script.toolCall !== undefined && tools.some((t) => t['name'] === script.toolCall?.name)) return { kind: 'tool', ...script.toolCall };
+  const hasResult = last['role'] === 'user' && result !== undefined;
+  // "any": the scripted tool while it has not run yet, else the last tool offered (where a gateway
+  // or SDK appends its own answer tool for structured output).
+  const forced =
+    choice['type'] === 'tool'
+      ? tools.find((t) => t['name'] === choice['name'])
+      : choice['type'] === 'any' && (scripted === undefined || hasResult)
+        ? tools.at(-1)
+        : undefined;
+  if (forced !== undefined) return { kind: 'tool', name: String(forced['name']), input: sampleInput(forced['input_schema']) };
+  if (hasResult) return { kind: 'text', text: AGENT_RESULT_PREFIX + textOf(result?.['content']).trim() };
+  if (scripted !== undefined) return { kind: 'tool', ...scripted };
   const format = record(record(body['output_config'])['format'] ?? body['output_format']);
   if (format['type'] === 'json_schema') return structured(format['schema']);
   return { kind: 'text', text: script.text ?? AGENT_DEFAULT_TEXT };
