@@ -13,6 +13,7 @@ import { SseWriter } from '../sse.js';
 import { clientSignal } from '../client-signal.js';
 import { sendJson } from '../send-json.js';
 import { headerValue } from '../header-value.js';
+import { recordCompleted, recordOpened, recordStreamEnd } from './chat-outcome.js';
 
 function setOutcomeHeaders(res: Response, outcome: ChatOutcome): void {
   res.setHeader('X-Switchboard-Model', outcome.model.id);
@@ -42,16 +43,7 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     if (!request.stream) {
       const done = await completeChat(deps, call);
       setOutcomeHeaders(res, done);
-      Object.assign(state, {
-        modelId: done.model.id,
-        category: done.decision.category,
-        inputTokens: done.result.usage.inputTokens,
-        outputTokens: done.result.usage.outputTokens,
-        costMicros: done.costMicros,
-        upstreamMs: done.upstreamMs,
-        attempts: done.attempts,
-      });
-      res.setHeader('X-Switchboard-Overhead-Ms', (deps.clock() - state.startedAt - done.upstreamMs).toFixed(2));
+      recordCompleted(res, state, done, deps.clock());
       noteAnswer(res, textOf(done.result.content));
       sendJson(
         res,
@@ -68,9 +60,7 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
     let writer: SseWriter;
     try {
       setOutcomeHeaders(res, opened);
-      Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
-      // Time to first byte minus the provider's time to its first event (upstreamMs() runs to now).
-      res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, deps.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
+      recordOpened(res, state, opened, deps.clock());
       encoder = format.streamEncoder(meta(opened, opened.costMicros));
       writer = new SseWriter(res);
     } catch (err) {
@@ -90,13 +80,7 @@ export function chatRoute(format: ClientFormat, deps: GatewayDeps): RequestHandl
         if (pending) await pending;
       }
     } finally {
-      const usage = opened.usage();
-      Object.assign(state, {
-        inputTokens: usage?.inputTokens,
-        outputTokens: usage?.outputTokens,
-        costMicros: opened.costMicros(),
-        upstreamMs: opened.upstreamMs(),
-      });
+      recordStreamEnd(state, opened);
       writer.end(encoder.end());
     }
   };

@@ -23,6 +23,7 @@ import { principalOf, stateOf } from '../request-state.js';
 import { sendJson } from '../send-json.js';
 import { SseWriter } from '../sse.js';
 import { warningsHeader } from './warnings-header.js';
+import { recordCompleted, recordOpened, recordStreamEnd } from './chat-outcome.js';
 
 export interface ResponsesRouteDeps {
   readonly gateway: GatewayDeps;
@@ -60,16 +61,7 @@ async function answerJson(gateway: GatewayDeps, res: Response, turn: Turn): Prom
   const state = stateOf(res);
   const done = await completeChat(gateway, turn.call);
   setOutcomeHeaders(res, done, turn.decoded);
-  Object.assign(state, {
-    modelId: done.model.id,
-    category: done.decision.category,
-    inputTokens: done.result.usage.inputTokens,
-    outputTokens: done.result.usage.outputTokens,
-    costMicros: done.costMicros,
-    upstreamMs: done.upstreamMs,
-    attempts: done.attempts,
-  });
-  res.setHeader('X-Switchboard-Overhead-Ms', (gateway.clock() - state.startedAt - done.upstreamMs).toFixed(2));
+  recordCompleted(res, state, done, gateway.clock());
   const { response, output } = encodeResponsesResult(done.result, turn.shell(done), Math.floor(gateway.clock() / 1000));
   await turn.save(response, output);
   noteAnswer(res, textOf(done.result.content));
@@ -83,8 +75,7 @@ async function answerStream(gateway: GatewayDeps, res: Response, turn: Turn): Pr
   let writer: SseWriter;
   try {
     setOutcomeHeaders(res, opened, turn.decoded);
-    Object.assign(state, { modelId: opened.model.id, category: opened.decision.category, attempts: opened.attempts });
-    res.setHeader('X-Switchboard-Overhead-Ms', Math.max(0, gateway.clock() - state.startedAt - opened.upstreamMs()).toFixed(2));
+    recordOpened(res, state, opened, gateway.clock());
     encoder = new ResponsesStreamEncoder(turn.shell(opened), gateway.clock);
     writer = new SseWriter(res);
   } catch (err) {
@@ -112,13 +103,7 @@ async function answerStream(gateway: GatewayDeps, res: Response, turn: Turn): Pr
       if (pending) await pending;
     }
   } finally {
-    const usage = opened.usage();
-    Object.assign(state, {
-      inputTokens: usage?.inputTokens,
-      outputTokens: usage?.outputTokens,
-      costMicros: opened.costMicros(),
-      upstreamMs: opened.upstreamMs(),
-    });
+    recordStreamEnd(state, opened);
     writer.end(encoder.end());
   }
 }
